@@ -1,0 +1,250 @@
+package widen.config;
+
+import java.io.IOException;
+import java.io.Reader;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.EnumMap;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.StringJoiner;
+import java.util.regex.Pattern;
+import org.yaml.snakeyaml.LoaderOptions;
+import org.yaml.snakeyaml.Yaml;
+import org.yaml.snakeyaml.constructor.SafeConstructor;
+import org.yaml.snakeyaml.error.YAMLException;
+import widen.WidenException;
+
+/**
+ * The validated, immutable configuration, built once at start from defaults, then the YAML file,
+ * then {@code WIDEN_*} environment variables (each overriding the one before).
+ *
+ * <p>Every problem is a {@link WidenException} whose one-line message names the key and the fix.
+ * {@link #toString()} masks passwords, so a config can be logged.
+ */
+public final class WidenConfig {
+  private static final Pattern NAME = Pattern.compile("[A-Za-z0-9_\\-]{1,64}");
+  private static final Pattern JDBC = Pattern.compile("jdbc:(mysql|mariadb)://[^/?]+/([^/?]+)(\\?.*)?");
+
+  private final Map<Setting, String> values;
+
+  private WidenConfig(Map<Setting, String> values) {
+    this.values = values;
+  }
+
+  /** Loads {@code file} (may be null: defaults and environment only) and the environment. */
+  public static WidenConfig load(Path file, Map<String, String> env) {
+    Map<String, String> given = new LinkedHashMap<>();
+    if (file != null) {
+      given.putAll(readYaml(file));
+    }
+    given.putAll(fromEnvironment(env));
+    return of(given);
+  }
+
+  /** Builds a config from flat dotted keys; what {@link #load} does after reading its sources. */
+  public static WidenConfig of(Map<String, String> given) {
+    Map<Setting, String> values = new EnumMap<>(Setting.class);
+    for (Map.Entry<String, String> e : given.entrySet()) {
+      Setting s = Setting.byKey(e.getKey());
+      if (s == null) {
+        throw new WidenException("unknown config key " + e.getKey()
+            + ": remove it or check its spelling (see deploy/local/widen.yml for every key)");
+      }
+      values.put(s, e.getValue() == null ? "" : e.getValue());
+    }
+    for (Setting s : Setting.values()) {
+      values.putIfAbsent(s, s.defaultValue());
+    }
+    values.replaceAll(WidenConfig::validated);
+    checkPasswordSources(values, Setting.SOURCE_PASSWORD, Setting.SOURCE_PASSWORD_FILE);
+    checkPasswordSources(values, Setting.TARGET_PASSWORD, Setting.TARGET_PASSWORD_FILE);
+    checkPasswordSources(values, Setting.BROKER_PASSWORD, Setting.BROKER_PASSWORD_FILE);
+    return new WidenConfig(values);
+  }
+
+  public String get(Setting s) {
+    return values.get(s);
+  }
+
+  public int getInt(Setting s) {
+    return Integer.parseInt(values.get(s));
+  }
+
+  public String migrationId() {
+    return get(Setting.MIGRATION_ID);
+  }
+
+  public DbEndpoint source() {
+    return new DbEndpoint("source", get(Setting.SOURCE_URL), get(Setting.SOURCE_USER),
+        password(Setting.SOURCE_PASSWORD, Setting.SOURCE_PASSWORD_FILE), get(Setting.SOURCE_TABLE));
+  }
+
+  public DbEndpoint target() {
+    return new DbEndpoint("target", get(Setting.TARGET_URL), get(Setting.TARGET_USER),
+        password(Setting.TARGET_PASSWORD, Setting.TARGET_PASSWORD_FILE), get(Setting.TARGET_TABLE));
+  }
+
+  public BrokerEndpoint broker() {
+    return new BrokerEndpoint(get(Setting.BROKER_URL), get(Setting.BROKER_USER),
+        password(Setting.BROKER_PASSWORD, Setting.BROKER_PASSWORD_FILE),
+        get(Setting.BROKER_QUEUE_PREFIX) + "." + migrationId());
+  }
+
+  /** A copy with some keys changed; used by the demo and tests. */
+  public WidenConfig with(Map<String, String> changes) {
+    Map<String, String> merged = new LinkedHashMap<>();
+    values.forEach((s, v) -> merged.put(s.key(), v));
+    merged.putAll(changes);
+    return of(merged);
+  }
+
+  @Override
+  public String toString() {
+    StringJoiner out = new StringJoiner(", ", "{", "}");
+    values.forEach((s, v) -> out.add(s.key() + "=" + (s.kind() == Setting.Kind.SECRET ? new Secret(v) : v)));
+    return out.toString();
+  }
+
+  private Secret password(Setting inline, Setting file) {
+    String path = get(file);
+    if (path.isEmpty()) {
+      return new Secret(get(inline));
+    }
+    try {
+      return new Secret(Files.readString(Path.of(path)).strip());
+    } catch (IOException e) {
+      throw new WidenException("cannot read " + file.key() + " " + path + ": " + e.getMessage());
+    }
+  }
+
+  private static Map<String, String> readYaml(Path file) {
+    if (!Files.isReadable(file)) {
+      throw new WidenException("config file " + file + " not found or not readable: check --config");
+    }
+    try (Reader in = Files.newBufferedReader(file)) {
+      Object doc = new Yaml(new SafeConstructor(new LoaderOptions())).load(in);
+      Map<String, String> flat = new LinkedHashMap<>();
+      if (doc != null) {
+        if (!(doc instanceof Map<?, ?> map)) {
+          throw new WidenException("config file " + file + " must be a YAML mapping of keys");
+        }
+        flatten("", map, flat, file);
+      }
+      return flat;
+    } catch (YAMLException e) {
+      String why = e.getMessage().replaceAll("\\s+", " ");
+      throw new WidenException("config file " + file + " is not valid YAML: " + why);
+    } catch (IOException e) {
+      throw new WidenException("cannot read config file " + file + ": " + e.getMessage());
+    }
+  }
+
+  private static void flatten(String prefix, Map<?, ?> map, Map<String, String> out, Path file) {
+    for (Map.Entry<?, ?> e : map.entrySet()) {
+      String key = prefix + e.getKey();
+      Object v = e.getValue();
+      if (v instanceof Map<?, ?> nested) {
+        flatten(key + ".", nested, out, file);
+      } else if (v instanceof Iterable<?>) {
+        throw new WidenException("config key " + key + " in " + file + " is a list: give one value");
+      } else {
+        out.put(key, v == null ? "" : String.valueOf(v));
+      }
+    }
+  }
+
+  private static Map<String, String> fromEnvironment(Map<String, String> env) {
+    Map<String, String> out = new LinkedHashMap<>();
+    for (Map.Entry<String, String> e : env.entrySet()) {
+      String name = e.getKey();
+      if (!name.startsWith("WIDEN_") || Setting.NON_CONFIG_ENV.contains(name)) {
+        continue;
+      }
+      Setting match = null;
+      for (Setting s : Setting.values()) {
+        if (s.envName().equals(name)) {
+          match = s;
+        }
+      }
+      if (match == null) {
+        throw new WidenException("unknown environment variable " + name
+            + ": it names no config key (WIDEN_ + key in upper case, dots as _); unset it");
+      }
+      out.put(match.key(), e.getValue());
+    }
+    return out;
+  }
+
+  private static String validated(Setting s, String v) {
+    String key = s.key();
+    if (v == null || (v.isBlank() && s.kind() != Setting.Kind.SECRET && s.kind() != Setting.Kind.FILE)) {
+      throw new WidenException("missing config key " + key + ": set it in the config file or "
+          + s.envName() + " (" + s.description() + ")");
+    }
+    v = s.kind() == Setting.Kind.SECRET ? v : v.strip();
+    Setting.Kind kind = s.kind();
+    if (kind.isCount()) {
+      long n;
+      try {
+        n = Long.parseLong(v);
+      } catch (NumberFormatException e) {
+        throw new WidenException("config key " + key + " must be a whole number, not '" + v + "'");
+      }
+      if (n < kind.min() || n > kind.max()) {
+        throw new WidenException("config key " + key + " is " + n + ": give a number from "
+            + kind.min() + " to " + kind.max());
+      }
+    } else if (kind == Setting.Kind.NAME && !NAME.matcher(v).matches()) {
+      throw new WidenException("config key " + key + " is '" + v
+          + "': use 1 to 64 letters, digits, - or _");
+    } else if (kind == Setting.Kind.JDBC_URL) {
+      checkJdbcUrl(key, v);
+    } else if (kind == Setting.Kind.AMQP_URL) {
+      checkAmqpUrl(key, v);
+    } else if (kind == Setting.Kind.FILE && !v.isEmpty() && !Files.isReadable(Path.of(v))) {
+      throw new WidenException("config key " + key + " names " + v + ", which is not a readable file");
+    }
+    return v;
+  }
+
+  private static void checkJdbcUrl(String key, String v) {
+    if (v.toLowerCase().contains("password")) {
+      String base = key.substring(0, key.indexOf('.'));
+      throw new WidenException("config key " + key + " contains a password: put it in "
+          + base + ".password or " + base + ".password_file instead");
+    }
+    if (!JDBC.matcher(v).matches()) {
+      throw new WidenException("config key " + key + " is '" + v
+          + "': expected jdbc:mysql://host:port/database[?options]");
+    }
+  }
+
+  private static void checkAmqpUrl(String key, String v) {
+    if (!v.startsWith("amqp://") && !v.startsWith("amqps://")) {
+      throw new WidenException("config key " + key + " is '" + v
+          + "': expected amqp://host:port/vhost or amqps://...");
+    }
+    if (v.contains("@")) {
+      throw new WidenException("config key " + key
+          + " contains credentials: put them in broker.user and broker.password instead");
+    }
+  }
+
+  private static void checkPasswordSources(Map<Setting, String> values, Setting inline, Setting file) {
+    boolean inlineSet = !values.get(inline).isEmpty() && !values.get(inline).equals(inline.defaultValue());
+    if (inlineSet && !values.get(file).isEmpty()) {
+      throw new WidenException("both " + inline.key() + " and " + file.key()
+          + " are set: keep one");
+    }
+  }
+
+  /** The database part of a JDBC URL validated by {@link #checkJdbcUrl}. */
+  static String databaseOf(String jdbcUrl) {
+    var m = JDBC.matcher(jdbcUrl);
+    if (!m.matches()) {
+      throw new IllegalArgumentException("not a validated JDBC URL");
+    }
+    return m.group(2);
+  }
+}

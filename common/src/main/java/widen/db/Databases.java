@@ -1,0 +1,105 @@
+package widen.db;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.util.Properties;
+import widen.WidenException;
+import widen.config.DbEndpoint;
+
+/**
+ * Opens connections with the session settings every widen connection must have, and turns a
+ * failure to connect into a one-line message that names the config key to fix.
+ */
+public final class Databases {
+  /**
+   * Fixed on every connection so values land unchanged whatever the server's defaults:
+   * <ul>
+   *   <li>time_zone +00:00: TIMESTAMP values are read and written without a zone shift;
+   *   <li>STRICT_ALL_TABLES: a value the target cannot hold is an error, never silently cut;
+   *   <li>NO_AUTO_VALUE_ON_ZERO: a row with id 0 keeps id 0 instead of taking a new id;
+   *   <li>no NO_ZERO_DATE / NO_ZERO_IN_DATE: a zero date in the source is copied as it is.
+   * </ul>
+   */
+  static final String SESSION_VARIABLES = "time_zone='+00:00',"
+      + "sql_mode='STRICT_ALL_TABLES,NO_AUTO_VALUE_ON_ZERO,NO_ENGINE_SUBSTITUTION,"
+      + "ERROR_FOR_DIVISION_BY_ZERO'";
+
+  private Databases() {}
+
+  /** Driver properties; characterEncoding UTF-8 makes the session utf8mb4 (4-byte characters). */
+  static Properties driverProperties(DbEndpoint db) {
+    Properties p = new Properties();
+    p.setProperty("user", db.user());
+    p.setProperty("password", db.password().reveal());
+    p.setProperty("sessionVariables", SESSION_VARIABLES);
+    p.setProperty("characterEncoding", "UTF-8");
+    p.setProperty("connectionCollation", "utf8mb4_bin");
+    p.setProperty("connectionTimeZone", "+00:00");
+    p.setProperty("forceConnectionTimeZoneToSession", "false");
+    // Multi-row INSERTs from JDBC batches: one round trip per batch instead of one per row.
+    p.setProperty("rewriteBatchedStatements", "true");
+    p.setProperty("cachePrepStmts", "true");
+    p.setProperty("connectTimeout", "10000");
+    p.setProperty("tcpKeepAlive", "true");
+    return p;
+  }
+
+  /** One connection, opened now; connect errors become a {@link WidenException}. */
+  public static Connection connect(DbEndpoint db) {
+    try {
+      return DriverManager.getConnection(db.url(), driverProperties(db));
+    } catch (SQLException e) {
+      throw connectFailure(db, e);
+    }
+  }
+
+  /**
+   * A pool of {@code size} connections. One connection is opened first with {@link #connect}, so
+   * a wrong host or password fails with a one-line message before the pool starts.
+   */
+  public static HikariDataSource pool(DbEndpoint db, int size, String name) {
+    try (Connection probe = connect(db)) {
+      probe.isValid(5);
+    } catch (SQLException e) {
+      throw connectFailure(db, e);
+    }
+    HikariConfig hc = new HikariConfig();
+    hc.setPoolName(name);
+    hc.setJdbcUrl(db.url());
+    hc.setDataSourceProperties(driverProperties(db));
+    hc.setMaximumPoolSize(size);
+    hc.setMinimumIdle(1);
+    return new HikariDataSource(hc);
+  }
+
+  static WidenException connectFailure(DbEndpoint db, SQLException e) {
+    String role = db.role();
+    int code = e.getErrorCode();
+    if (code == MysqlErrors.ACCESS_DENIED) {
+      return new WidenException(role + " database at " + db.address() + " refused user " + db.user()
+          + " (access denied): check " + role + ".user and " + role + ".password", e);
+    }
+    if (code == MysqlErrors.UNKNOWN_DATABASE) {
+      return new WidenException(role + " database " + db.database() + " does not exist on "
+          + db.address() + ": check " + role + ".url", e);
+    }
+    if (code == MysqlErrors.DB_ACCESS_DENIED) {
+      return new WidenException("user " + db.user() + " may not use " + role + " database "
+          + db.database() + ": grant it access or check " + role + ".user", e);
+    }
+    if (e.getSQLState() != null && e.getSQLState().startsWith("08")) {
+      return new WidenException("cannot reach " + role + " database at " + db.address()
+          + ": check " + role + ".url and that the server is running", e);
+    }
+    return new WidenException("cannot connect to " + role + " database at " + db.address() + ": "
+        + oneLine(e.getMessage()) + " (check " + role + ".url)", e);
+  }
+
+  /** A driver message on one line (some span several). */
+  public static String oneLine(String message) {
+    return message == null ? "" : message.replaceAll("\\s+", " ").strip();
+  }
+}

@@ -1,0 +1,41 @@
+package widen.db;
+
+import java.sql.SQLException;
+
+/**
+ * MySQL/MariaDB error codes widen acts on, named once, and the one place that decides which are
+ * worth retrying.
+ */
+public final class MysqlErrors {
+  public static final int ACCESS_DENIED = 1045;
+  public static final int UNKNOWN_DATABASE = 1049;
+  public static final int TABLE_ACCESS_DENIED = 1142;
+  public static final int DB_ACCESS_DENIED = 1044;
+  public static final int NO_SUCH_TABLE = 1146;
+  public static final int LOCK_WAIT_TIMEOUT = 1205;
+  public static final int DEADLOCK = 1213;
+  public static final int READ_ONLY = 1290;
+  public static final int READ_ONLY_TRANSACTION = 1836;
+  public static final int SERVER_GONE = 2006;
+  public static final int LOST_CONNECTION = 2013;
+
+  private MysqlErrors() {}
+
+  /** True for errors that a second try of the same work may not meet (locks, failover, network). */
+  public static boolean isTransient(SQLException e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof SQLException s) {
+        int code = s.getErrorCode();
+        if (code == DEADLOCK || code == LOCK_WAIT_TIMEOUT || code == SERVER_GONE
+            || code == LOST_CONNECTION || code == READ_ONLY || code == READ_ONLY_TRANSACTION) {
+          return true;
+        }
+        // SQLState class 08 = connection exception (refused, reset, link failure).
+        if (s.getSQLState() != null && s.getSQLState().startsWith("08")) {
+          return true;
+        }
+      }
+    }
+    return false;
+  }
+}

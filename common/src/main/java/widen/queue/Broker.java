@@ -1,0 +1,57 @@
+package widen.queue;
+
+import com.rabbitmq.client.AuthenticationFailureException;
+import com.rabbitmq.client.Connection;
+import com.rabbitmq.client.ConnectionFactory;
+import java.io.IOException;
+import java.net.URI;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.TimeoutException;
+import widen.WidenException;
+import widen.config.BrokerEndpoint;
+import widen.db.Databases;
+
+/** Connects to RabbitMQ and turns a failure into a one-line message naming the key to fix. */
+public final class Broker {
+  private Broker() {}
+
+  /**
+   * A connection named {@code name} (shown in the RabbitMQ management UI). Automatic recovery
+   * is on: after a network blip the connection, channels and consumers come back by themselves.
+   * {@code consumerThreads} may be null for the client's default dispatch pool.
+   */
+  public static Connection connect(BrokerEndpoint b, String name, ExecutorService consumerThreads) {
+    ConnectionFactory f = new ConnectionFactory();
+    String where = b.url();
+    try {
+      f.setUri(URI.create(b.url()));
+      where = f.getHost() + ":" + f.getPort();
+      f.setUsername(b.user());
+      f.setPassword(b.password().reveal());
+      f.setConnectionTimeout(10_000);
+      f.setAutomaticRecoveryEnabled(true);
+      f.setNetworkRecoveryInterval(2_000);
+      return consumerThreads == null ? f.newConnection(name) : f.newConnection(consumerThreads, name);
+    } catch (AuthenticationFailureException e) {
+      throw new WidenException("broker at " + where + " refused user " + b.user()
+          + ": check broker.user and broker.password", e);
+    } catch (IOException | TimeoutException e) {
+      String why = Databases.oneLine(String.valueOf(rootCause(e).getMessage()));
+      if (why.contains("vhost") || why.contains("NOT_ALLOWED")) {
+        throw new WidenException("broker at " + where + " has no virtual host "
+            + f.getVirtualHost() + " for user " + b.user() + ": check broker.url", e);
+      }
+      throw new WidenException("cannot reach broker at " + where + " (" + why
+          + "): check broker.url and that RabbitMQ is running", e);
+    } catch (Exception e) {
+      throw new WidenException("config key broker.url is not usable (" + e.getMessage() + ")", e);
+    }
+  }
+
+  private static Throwable rootCause(Throwable t) {
+    while (t.getCause() != null && t.getCause() != t) {
+      t = t.getCause();
+    }
+    return t;
+  }
+}

@@ -1,0 +1,105 @@
+package widen.schema;
+
+import java.util.Set;
+
+/**
+ * One column as information_schema.COLUMNS describes it.
+ *
+ * <p>Lengths and precisions are boxed because information_schema leaves them NULL where they do
+ * not apply (no character length for an int, no precision for a varchar).
+ *
+ * @param dataType lowercase DATA_TYPE, e.g. "int", "varchar"; MariaDB reports json as "longtext"
+ * @param columnType full COLUMN_TYPE, e.g. "int(11) unsigned", used in messages
+ * @param hasDefault whether an INSERT may leave this column out: it has a default, is nullable,
+ *     is auto_increment or is generated
+ * @param generated a VIRTUAL or STORED generated column: readable, but never written by an INSERT
+ */
+public record Column(
+    String name,
+    String dataType,
+    String columnType,
+    boolean unsigned,
+    boolean nullable,
+    Long charMaxLength,
+    Long octetLength,
+    Integer numericPrecision,
+    Integer numericScale,
+    Integer datetimePrecision,
+    String charset,
+    boolean hasDefault,
+    boolean autoIncrement,
+    boolean generated) {
+
+  private static final Set<String> TEXT =
+      Set.of("char", "varchar", "tinytext", "text", "mediumtext", "longtext");
+  private static final Set<String> BINARY =
+      Set.of("binary", "varbinary", "tinyblob", "blob", "mediumblob", "longblob");
+  private static final Set<String> TEMPORAL =
+      Set.of("date", "datetime", "timestamp", "time", "year");
+
+  /** A column that is not generated, for callers (and tests) that do not care about generation. */
+  public Column(
+      String name,
+      String dataType,
+      String columnType,
+      boolean unsigned,
+      boolean nullable,
+      Long charMaxLength,
+      Long octetLength,
+      Integer numericPrecision,
+      Integer numericScale,
+      Integer datetimePrecision,
+      String charset,
+      boolean hasDefault,
+      boolean autoIncrement) {
+    this(name, dataType, columnType, unsigned, nullable, charMaxLength, octetLength,
+        numericPrecision, numericScale, datetimePrecision, charset, hasDefault, autoIncrement,
+        false);
+  }
+
+  public boolean isInteger() {
+    return switch (dataType) {
+      case "tinyint", "smallint", "mediumint", "int", "bigint" -> true;
+      default -> false;
+    };
+  }
+
+  /** Storage size of an integer column, which is what decides which values it can hold. */
+  public int integerBytes() {
+    return switch (dataType) {
+      case "tinyint" -> 1;
+      case "smallint" -> 2;
+      case "mediumint" -> 3;
+      case "int" -> 4;
+      case "bigint" -> 8;
+      default -> throw new IllegalStateException(name + " is " + columnType + ", not an integer");
+    };
+  }
+
+  public boolean isText() {
+    return TEXT.contains(dataType);
+  }
+
+  /** The *text types, whose capacity is counted in bytes rather than characters. */
+  public boolean isLongText() {
+    return dataType.endsWith("text");
+  }
+
+  public boolean isBinary() {
+    return BINARY.contains(dataType);
+  }
+
+  public boolean isTemporal() {
+    return TEMPORAL.contains(dataType);
+  }
+
+  /** Fractional-second digits; information_schema says NULL for date and year, which have none. */
+  public int fractionalDigits() {
+    return datetimePrecision == null ? 0 : datetimePrecision;
+  }
+
+  /** "int(11) unsigned NOT NULL", for messages and the dry-run table. */
+  public String describe() {
+    return columnType + (nullable ? " NULL" : " NOT NULL");
+  }
+}

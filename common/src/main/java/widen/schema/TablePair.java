@@ -1,0 +1,75 @@
+package widen.schema;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+import widen.WidenException;
+import widen.config.DbEndpoint;
+import widen.sql.CopySql;
+import widen.sql.Sql;
+
+/**
+ * The source and target tables of a migration, inspected and checked: what the coordinator
+ * plans against and every worker copies with. Both run {@link #inspect} at start, so a worker
+ * with a wrong config fails before it takes a task.
+ */
+public record TablePair(TableShape source, TableShape target, ColumnMapping mapping,
+    List<String> unchecked) {
+
+  /**
+   * Introspects both tables, maps their columns and checks the data where types alone cannot
+   * tell: a signed source column into an unsigned target must hold no negative value.
+   *
+   * @throws WidenException naming the first problem and its fix
+   */
+  public static TablePair inspect(Connection src, Connection dst, DbEndpoint source,
+      DbEndpoint target) throws SQLException {
+    TableShape s = TableShape.introspect(src, "source", source.database(), source.table());
+    TableShape t = TableShape.introspect(dst, "target", target.database(), target.table());
+    ColumnMapping mapping = ColumnMapping.map(s, t);
+    List<String> unchecked = new ArrayList<>();
+    for (String column : mapping.nonNegativeChecks()) {
+      if (!s.leadsAnIndex(column)) {
+        // MIN() without an index reads the whole table; strict sql_mode still refuses a
+        // negative value at copy time, so the range fails loudly instead of losing it.
+        unchecked.add(column);
+        continue;
+      }
+      long min = minimum(src, s, column);
+      if (min < 0) {
+        throw new WidenException("source column " + column + " holds negative values (min " + min
+            + ") but target column " + t.table() + "." + column
+            + " is unsigned: make the target column signed (e.g. BIGINT)");
+      }
+    }
+    return new TablePair(s, t, mapping, unchecked);
+  }
+
+  public CopySql copySql() {
+    return CopySql.of(source.database(), source.table(), target.database(), target.table(),
+        mapping.primaryKey(), mapping.columns());
+  }
+
+  /** For each copied column, whether it travels as bytes (binary types) instead of text. */
+  public boolean[] binaryColumns() {
+    List<String> cols = mapping.columns();
+    boolean[] out = new boolean[cols.size()];
+    for (int i = 0; i < out.length; i++) {
+      Column c = source.column(cols.get(i));
+      out[i] = c.isBinary() || c.dataType().equals("bit");
+    }
+    return out;
+  }
+
+  private static long minimum(Connection c, TableShape s, String column) throws SQLException {
+    String sql = "SELECT COALESCE(MIN(" + Sql.quote(column) + "), 0) FROM "
+        + Sql.quote(s.database(), s.table());
+    try (PreparedStatement ps = c.prepareStatement(sql); ResultSet rs = ps.executeQuery()) {
+      rs.next();
+      return rs.getLong(1);
+    }
+  }
+}

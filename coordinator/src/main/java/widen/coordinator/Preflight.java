@@ -1,0 +1,78 @@
+package widen.coordinator;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import widen.WidenException;
+import widen.config.DbEndpoint;
+import widen.config.WidenConfig;
+import widen.db.Databases;
+import widen.queue.Broker;
+import widen.range.RangePlanner;
+import widen.schema.TablePair;
+import widen.schema.TableShape;
+import widen.schema.TargetTableDdl;
+
+/**
+ * Every check that can refuse a migration, run before anything is written: both databases and
+ * the broker reachable with the given credentials, both tables present and compatible, no
+ * negative ids bound for an unsigned target. Bad input stops here with one line.
+ */
+public final class Preflight {
+  private static final Logger log = LoggerFactory.getLogger(Preflight.class);
+
+  private Preflight() {}
+
+  /** What the checks found: the table pair and the source's ids at this moment. */
+  public record Checked(TablePair tables, RangePlanner.Bounds bounds) {}
+
+  /**
+   * Runs the checks. With {@code createTarget}, a missing target table is created from the
+   * source's definition with the id widened to BIGINT UNSIGNED: the only write, and made only
+   * after everything else has passed.
+   */
+  public static Checked run(WidenConfig config, boolean createTarget) {
+    DbEndpoint source = config.source();
+    DbEndpoint target = config.target();
+    try (Connection src = Databases.connect(source); Connection dst = Databases.connect(target)) {
+      Broker.connect(config.broker(), "widen-preflight", null).abort();
+      TableShape s = TableShape.introspect(src, "source", source.database(), source.table());
+      if (createTarget && !tableExists(dst, target)) {
+        createTarget(src, dst, s, target);
+      }
+      TablePair tables = TablePair.inspect(src, dst, source, target);
+      tables.unchecked().forEach(c -> log.warn("source column {} is not indexed, so its values were"
+          + " not checked for negatives; a negative value would fail its range loudly", c));
+      RangePlanner.Bounds bounds = RangePlanner.bounds(src, source.database(), source.table(),
+          tables.mapping().primaryKey());
+      return new Checked(tables, bounds);
+    } catch (SQLException e) {
+      throw new WidenException("preflight checks failed: " + Databases.oneLine(e.getMessage())
+          + " (check the users' privileges)", e);
+    }
+  }
+
+  private static boolean tableExists(Connection dst, DbEndpoint target) throws SQLException {
+    try (var ps = dst.prepareStatement("SELECT 1 FROM information_schema.TABLES"
+        + " WHERE TABLE_SCHEMA = ? AND TABLE_NAME = ?")) {
+      ps.setString(1, target.database());
+      ps.setString(2, target.table());
+      try (var rs = ps.executeQuery()) {
+        return rs.next();
+      }
+    }
+  }
+
+  private static void createTarget(Connection src, Connection dst, TableShape s, DbEndpoint target)
+      throws SQLException {
+    String ddl = TargetTableDdl.createTableSql(TableShape.showCreate(src, s.database(), s.table()),
+        target.database(), target.table(), s.primaryKey());
+    try (Statement st = dst.createStatement()) {
+      st.execute(ddl);
+    }
+    log.info("created target table {} with {} widened to BIGINT UNSIGNED", target.qualifiedTable(),
+        s.primaryKey());
+  }
+}

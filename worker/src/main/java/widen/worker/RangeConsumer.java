@@ -1,0 +1,120 @@
+package widen.worker;
+
+import com.rabbitmq.client.AMQP;
+import com.rabbitmq.client.Channel;
+import com.rabbitmq.client.DefaultConsumer;
+import com.rabbitmq.client.Envelope;
+import java.io.IOException;
+import java.sql.SQLException;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import widen.db.Databases;
+import widen.db.MysqlErrors;
+import widen.queue.RangeResult;
+import widen.queue.RangeTask;
+import widen.queue.Topology;
+
+/**
+ * One consumer thread of a worker: its own channel, prefetch 1, so it holds one range at a time
+ * and the broker hands every other range to whoever is free.
+ *
+ * <p>The order is what makes a crash anywhere harmless: copy and commit, publish the result and
+ * wait for the broker's confirm, and only then acknowledge the task. Dying before the ack means
+ * the broker redelivers the task and the range is copied again, which the upsert makes harmless.
+ */
+final class RangeConsumer extends DefaultConsumer {
+  private static final Logger log = LoggerFactory.getLogger(RangeConsumer.class);
+  /** Transient errors (deadlock, lost connection, failover) are retried in place this often. */
+  static final int IN_PLACE_TRIES = 4;
+  private static final long CONFIRM_TIMEOUT_MS = 30_000;
+
+  private final RangeCopier copier;
+  private final Topology topology;
+  private final String migrationId;
+  private final String workerId;
+  private volatile boolean busy;
+
+  RangeConsumer(Channel channel, RangeCopier copier, Topology topology, String migrationId,
+      String workerId) {
+    super(channel);
+    this.copier = copier;
+    this.topology = topology;
+    this.migrationId = migrationId;
+    this.workerId = workerId;
+  }
+
+  /** Starts consuming: confirms on, one unacknowledged task at a time. */
+  void start() throws IOException {
+    getChannel().confirmSelect();
+    getChannel().basicQos(1);
+    getChannel().basicConsume(topology.tasks(), false, workerId, this);
+  }
+
+  /** Asks the broker for no more tasks; the one in hand, if any, runs to its end. */
+  void stopTaking() {
+    try {
+      if (getConsumerTag() != null && getChannel().isOpen()) {
+        getChannel().basicCancel(getConsumerTag());
+      }
+    } catch (IOException | RuntimeException e) {
+      log.debug("cancel of {} failed (channel already closed): {}", workerId, e.toString());
+    }
+  }
+
+  boolean busy() {
+    return busy;
+  }
+
+  @Override
+  public void handleDelivery(String tag, Envelope envelope, AMQP.BasicProperties props,
+      byte[] body) throws IOException {
+    busy = true;
+    try {
+      RangeTask task = RangeTask.fromBytes(body);
+      if (!task.migrationId().equals(migrationId)) {
+        // A task of another migration on our queue cannot be copied with our table pair.
+        log.error("task for migration {} on the queue of {}: parked", task.migrationId(), migrationId);
+        getChannel().basicNack(envelope.getDeliveryTag(), false, false);
+        return;
+      }
+      RangeResult result = copy(task);
+      getChannel().basicPublish("", topology.results(), Topology.PERSISTENT, result.toBytes());
+      getChannel().waitForConfirmsOrDie(CONFIRM_TIMEOUT_MS);
+      getChannel().basicAck(envelope.getDeliveryTag(), false);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } catch (java.util.concurrent.TimeoutException e) {
+      // No confirm: the result may be lost, so leave the task unacknowledged for redelivery.
+      log.warn("result not confirmed by the broker; the task will be redelivered");
+    } finally {
+      busy = false;
+    }
+  }
+
+  private RangeResult copy(RangeTask task) throws InterruptedException {
+    long started = System.currentTimeMillis();
+    for (int attempt = 1; ; attempt++) {
+      try {
+        long rows = copier.copy(task.range());
+        log.info("migration={} range={} {} copied rows={} ms={} worker={}", migrationId,
+            task.rangeId(), task.range(), rows, System.currentTimeMillis() - started, workerId);
+        return RangeResult.success(task, rows, workerId, started);
+      } catch (SQLException e) {
+        String error = e.getErrorCode() + " " + Databases.oneLine(e.getMessage());
+        if (!MysqlErrors.isTransient(e) || attempt >= IN_PLACE_TRIES) {
+          log.warn("migration={} range={} failed: {}", migrationId, task.rangeId(), error);
+          return RangeResult.failure(task, workerId, started, error);
+        }
+        long backoff = (250L << attempt) + ThreadLocalRandom.current().nextLong(250);
+        log.info("migration={} range={} transient error, retry in {} ms: {}", migrationId,
+            task.rangeId(), backoff, error);
+        TimeUnit.MILLISECONDS.sleep(backoff);
+      } catch (RuntimeException e) {
+        log.warn("migration={} range={} failed: {}", migrationId, task.rangeId(), e.toString());
+        return RangeResult.failure(task, workerId, started, e.toString());
+      }
+    }
+  }
+}

@@ -1,0 +1,130 @@
+package widen.worker;
+
+import com.rabbitmq.client.Channel;
+import com.rabbitmq.client.Connection;
+import com.zaxxer.hikari.HikariDataSource;
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.net.InetAddress;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import widen.WidenException;
+import widen.config.Setting;
+import widen.config.WidenConfig;
+import widen.db.Databases;
+import widen.queue.Broker;
+import widen.queue.Topology;
+import widen.schema.TablePair;
+
+/**
+ * A stateless worker process: takes range tasks from the queue and copies them. Everything it
+ * knows comes from its config and the tasks, so any number of them can run on any hosts and come
+ * and go at any time.
+ */
+public final class Worker implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(Worker.class);
+
+  private final WidenConfig config;
+  private final String id;
+  private final List<RangeConsumer> consumers = new ArrayList<>();
+  private HikariDataSource source;
+  private HikariDataSource target;
+  private ExecutorService dispatch;
+  private Connection broker;
+
+  public Worker(WidenConfig config) {
+    this.config = config;
+    this.id = hostName() + ":" + ProcessHandle.current().pid();
+  }
+
+  public String id() {
+    return id;
+  }
+
+  /**
+   * Connects, checks that the tables can be copied, and starts the consumers. Every check runs
+   * before the first task is taken, so a bad config fails here with one line.
+   */
+  public void start() {
+    int threads = config.getInt(Setting.WORKER_THREADS);
+    TablePair tables;
+    try (var src = Databases.connect(config.source()); var dst = Databases.connect(config.target())) {
+      tables = TablePair.inspect(src, dst, config.source(), config.target());
+    } catch (java.sql.SQLException e) {
+      throw new WidenException("cannot inspect the tables: " + Databases.oneLine(e.getMessage()), e);
+    }
+    source = Databases.pool(config.source(), threads, "widen-source");
+    target = Databases.pool(config.target(), threads, "widen-target");
+    RangeCopier copier = new RangeCopier(source, target, tables.copySql(), tables.binaryColumns(),
+        config.getInt(Setting.COPY_BATCH_ROWS));
+    Topology topology = new Topology(config.broker().queueNamespace());
+    // One dispatch thread per consumer, so every consumer copies in parallel with the others.
+    dispatch = Executors.newFixedThreadPool(threads, r -> new Thread(r, "widen-copy"));
+    broker = Broker.connect(config.broker(), "widen-worker " + id, dispatch);
+    try {
+      try (Channel ch = broker.createChannel()) {
+        topology.declare(ch);
+      }
+      for (int i = 0; i < threads; i++) {
+        RangeConsumer c = new RangeConsumer(broker.createChannel(), copier, topology,
+            config.migrationId(), id + "/" + (i + 1));
+        c.start();
+        consumers.add(c);
+      }
+    } catch (IOException | java.util.concurrent.TimeoutException e) {
+      throw new WidenException("cannot set up the queues on the broker: " + e.getMessage(), e);
+    }
+    log.info("worker {} started: {} threads on {}, migration={}", id, threads,
+        topology.tasks(), config.migrationId());
+  }
+
+  /**
+   * Stops taking tasks and waits up to {@code seconds} for the ranges in hand. A range still
+   * running after that is handed back to the broker when the connection closes (it was never
+   * acknowledged), and another worker copies it again.
+   */
+  public void drain(int seconds) throws InterruptedException {
+    consumers.forEach(RangeConsumer::stopTaking);
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
+    while (consumers.stream().anyMatch(RangeConsumer::busy) && System.nanoTime() < deadline) {
+      TimeUnit.MILLISECONDS.sleep(50);
+    }
+    if (consumers.stream().anyMatch(RangeConsumer::busy)) {
+      log.warn("worker {}: ranges still running after {} s are handed back to the broker", id,
+          seconds);
+    }
+  }
+
+  @Override
+  public void close() {
+    try {
+      if (broker != null && broker.isOpen()) {
+        broker.close(5_000);
+      }
+    } catch (IOException | RuntimeException e) {
+      log.debug("broker close: {}", e.toString());
+    }
+    if (dispatch != null) {
+      dispatch.shutdownNow();
+    }
+    if (source != null) {
+      source.close();
+    }
+    if (target != null) {
+      target.close();
+    }
+  }
+
+  private static String hostName() {
+    try {
+      return InetAddress.getLocalHost().getHostName();
+    } catch (IOException e) {
+      return ManagementFactory.getRuntimeMXBean().getName();
+    }
+  }
+}

@@ -1,0 +1,34 @@
+package widen.worker;
+
+import java.util.concurrent.CountDownLatch;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import sun.misc.Signal;
+import widen.config.Setting;
+import widen.config.WidenConfig;
+
+/**
+ * {@code widen worker}: runs a worker until SIGTERM or SIGINT, then drains and exits 0.
+ *
+ * <p>The signal is caught (not left to the JVM's shutdown hooks, which would exit 143) so that a
+ * Kubernetes pod or systemd unit stopping a worker sees a clean exit after the drain.
+ */
+public final class WorkerMain {
+  private static final Logger log = LoggerFactory.getLogger(WorkerMain.class);
+
+  private WorkerMain() {}
+
+  public static int run(WidenConfig config) throws InterruptedException {
+    CountDownLatch stop = new CountDownLatch(1);
+    Signal.handle(new Signal("TERM"), s -> stop.countDown());
+    Signal.handle(new Signal("INT"), s -> stop.countDown());
+    try (Worker worker = new Worker(config)) {
+      worker.start();
+      stop.await();
+      log.info("worker {} stopping: no new ranges, finishing the ones in hand", worker.id());
+      worker.drain(config.getInt(Setting.WORKER_DRAIN_SECONDS));
+      log.info("worker {} stopped", worker.id());
+    }
+    return 0;
+  }
+}
