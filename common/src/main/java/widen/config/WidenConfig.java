@@ -34,7 +34,12 @@ public final class WidenConfig {
 
   /** Loads {@code file} (may be null: defaults and environment only) and the environment. */
   public static WidenConfig load(Path file, Map<String, String> env) {
-    Map<String, String> given = new LinkedHashMap<>();
+    return load(file, env, Map.of());
+  }
+
+  /** As {@link #load(Path, Map)}, with {@code base} values below the file's (the demo's own). */
+  public static WidenConfig load(Path file, Map<String, String> env, Map<String, String> base) {
+    Map<String, String> given = new LinkedHashMap<>(base);
     if (file != null) {
       given.putAll(readYaml(file));
     }
@@ -97,6 +102,13 @@ public final class WidenConfig {
     values.forEach((s, v) -> merged.put(s.key(), v));
     merged.putAll(changes);
     return of(merged);
+  }
+
+  /** Every key as its WIDEN_* environment variable: how the demo hands its config to children. */
+  public Map<String, String> asEnvironment() {
+    Map<String, String> env = new LinkedHashMap<>();
+    values.forEach((s, v) -> env.put(s.envName(), v));
+    return env;
   }
 
   @Override

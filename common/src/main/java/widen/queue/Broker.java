@@ -25,6 +25,9 @@ public final class Broker {
     String where = b.url();
     try {
       f.setUri(URI.create(b.url()));
+      if (f.getVirtualHost().isEmpty()) {
+        f.setVirtualHost("/"); // amqp://host:5672/ names the default vhost, as users expect
+      }
       where = f.getHost() + ":" + f.getPort();
       f.setUsername(b.user());
       f.setPassword(b.password().reveal());

@@ -246,16 +246,20 @@ public final class Ledger {
     return out;
   }
 
-  /** Rows finished in the last {@code seconds} seconds, for the current rate. */
-  public long rowsFinishedWithin(int seconds) throws SQLException {
-    String sql = "SELECT COALESCE(SUM(rows_copied), 0) FROM " + ranges + " WHERE migration_id = ?"
-        + " AND state = 'DONE' AND finished_at > NOW(6) - INTERVAL ? SECOND";
+  /**
+   * Rows of ranges finished in the last {@code seconds} seconds, and the seconds they took: from
+   * the earliest start among them to now, so a migration younger than the window is not diluted.
+   */
+  public double[] recentThroughput(int seconds) throws SQLException {
+    String sql = "SELECT COALESCE(SUM(rows_copied), 0),"
+        + " TIMESTAMPDIFF(MICROSECOND, MIN(started_at), NOW(6)) / 1e6 FROM " + ranges
+        + " WHERE migration_id = ? AND state = 'DONE' AND finished_at > NOW(6) - INTERVAL ? SECOND";
     try (Connection c = db.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
       ps.setString(1, migrationId);
       ps.setInt(2, seconds);
       try (ResultSet rs = ps.executeQuery()) {
         rs.next();
-        return rs.getLong(1);
+        return new double[] {rs.getLong(1), Math.min(seconds, rs.getDouble(2))};
       }
     }
   }

@@ -10,12 +10,12 @@ import java.util.Map;
  * {@code widen status}. The rate is over the last minute of finished ranges; the ETA is the rows
  * left at that rate.
  */
-public record Progress(Map<RangeState, long[]> totals, long rowsLastMinute, List<String> workers,
+public record Progress(Map<RangeState, long[]> totals, double[] recent, List<String> workers,
     List<String> parked) {
   static final int RATE_WINDOW_SECONDS = 60;
 
   public static Progress read(Ledger ledger) throws SQLException {
-    return new Progress(ledger.totals(), ledger.rowsFinishedWithin(RATE_WINDOW_SECONDS),
+    return new Progress(ledger.totals(), ledger.recentThroughput(RATE_WINDOW_SECONDS),
         ledger.activeWorkers(RATE_WINDOW_SECONDS), ledger.parkedDescriptions(20));
   }
 
@@ -42,7 +42,7 @@ public record Progress(Map<RangeState, long[]> totals, long rowsLastMinute, List
   }
 
   public double rowsPerSecond() {
-    return rowsLastMinute / (double) RATE_WINDOW_SECONDS;
+    return recent[1] <= 0 ? 0 : recent[0] / recent[1];
   }
 
   /** Time left at the current rate; null while nothing has finished recently. */

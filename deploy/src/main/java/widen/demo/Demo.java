@@ -1,0 +1,205 @@
+package widen.demo;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import widen.WidenException;
+import widen.config.DbEndpoint;
+import widen.config.Setting;
+import widen.config.WidenConfig;
+import widen.coordinator.StatusReport;
+import widen.db.Databases;
+import widen.queue.Broker;
+import widen.queue.Topology;
+import widen.schema.TableShape;
+import widen.sql.Sql;
+import widen.verify.TableChecksum;
+
+/**
+ * {@code widen demo}: a whole migration on this machine. Creates a CSMH-shaped table, copies it
+ * into the extended table in the separate student_module_history database with one coordinator
+ * and N workers, each a process of its own, and ends with both tables' row counts and checksums.
+ */
+public final class Demo {
+  /** The demo's own defaults: the local MariaDB and RabbitMQ, as the README's set-up leaves them. */
+  public static final Map<String, String> DEFAULTS = Map.of(
+      "migration.id", "demo",
+      "source.url", "jdbc:mysql://127.0.0.1:3306/widen_demo_edxapp",
+      "source.user", "root",
+      "target.url", "jdbc:mysql://127.0.0.1:3306/student_module_history",
+      "target.user", "root");
+
+  private final WidenConfig config;
+  private final long rows;
+  private final int workers;
+
+  public Demo(WidenConfig config, long rows, int workers) {
+    this.config = config;
+    this.rows = rows;
+    this.workers = workers;
+  }
+
+  /** Runs the demo; true when both tables hold the same rows. */
+  public boolean run() throws Exception {
+    Path logs = Files.createDirectories(Path.of(System.getProperty("java.io.tmpdir"), "widen-demo"));
+    DbEndpoint source = config.source();
+    DbEndpoint target = config.target();
+    say("preparing %,d CSMH-shaped rows in %s ...", rows, source.qualifiedTable());
+    long t0 = System.nanoTime();
+    try (Connection src = Databases.connect(withoutDatabase(source));
+        Connection dst = Databases.connect(withoutDatabase(target))) {
+      recreate(src, source, true);
+      recreate(dst, target, false);
+      forgetEarlierRun(dst);
+    }
+    say("  done in %.1f s", (System.nanoTime() - t0) / 1e9);
+    say("starting 1 coordinator and %d workers (logs in %s)", workers, logs);
+    Map<String, String> env = config.asEnvironment();
+    WidenProcess coordinator = WidenProcess.start("coordinator", env,
+        fresh(logs.resolve("coordinator.log")), "coordinator");
+    List<WidenProcess> fleet = new ArrayList<>();
+    for (int i = 1; i <= workers; i++) {
+      fleet.add(WidenProcess.start("worker-" + i, env, fresh(logs.resolve("worker-" + i + ".log")),
+          "worker"));
+    }
+    long copyStart = System.nanoTime();
+    while (coordinator.alive()) {
+      Thread.sleep(2_000);
+      showProgress();
+    }
+    double seconds = (System.nanoTime() - copyStart) / 1e9;
+    int code = coordinator.waitFor(5);
+    fleet.forEach(WidenProcess::terminate);
+    for (WidenProcess w : fleet) {
+      say("%s exited with %d after SIGTERM", w.name(), w.waitFor(120));
+    }
+    if (code != 0) {
+      say("the coordinator failed (exit %d): see %s", code, logs.resolve("coordinator.log"));
+      return false;
+    }
+    System.out.print(StatusReport.render(config));
+    return compare(seconds);
+  }
+
+  private boolean compare(double seconds) throws SQLException {
+    try (Connection src = Databases.connect(config.source());
+        Connection dst = Databases.connect(config.target())) {
+      TableShape s = TableShape.introspect(src, "source", config.source().database(),
+          config.source().table());
+      TableShape t = TableShape.introspect(dst, "target", config.target().database(),
+          config.target().table());
+      List<String> columns = s.columns().stream().map(c -> c.name()).toList();
+      TableChecksum.Sum a = TableChecksum.whole(s, columns).compute(src);
+      TableChecksum.Sum b = TableChecksum.whole(t, columns).compute(dst);
+      say("");
+      say("source %s: %s", config.source().qualifiedTable(), a);
+      say("target %s: %s", config.target().qualifiedTable(), b);
+      say("copy took %.1f s (%,.0f rows/s with %d workers, including JVM start-up)", seconds,
+          a.rows() / seconds, workers);
+      boolean same = a.equals(b);
+      say(same ? "MATCH: every row is in the new table, equal value for value"
+          : "MISMATCH: the tables differ");
+      return same;
+    }
+  }
+
+  private void showProgress() {
+    try {
+      String status = StatusReport.render(config);
+      status.lines().filter(l -> l.startsWith("progress") || l.startsWith("rows"))
+          .forEach(System.out::println);
+    } catch (SQLException | WidenException e) {
+      say("(progress not readable yet: %s)", e.getMessage());
+    }
+  }
+
+  /**
+   * Drops and creates the demo's table, but only one the demo made itself (its table comment says
+   * so): a real table that happens to have this name is never touched.
+   */
+  private void recreate(Connection c, DbEndpoint db, boolean isSource) throws SQLException {
+    String comment = tableComment(c, db);
+    if (comment != null && !comment.equals(CsmhFixture.DEMO_COMMENT)) {
+      throw new WidenException(db.qualifiedTable() + " exists and was not made by the demo:"
+          + " point " + db.role() + ".url at another database to run the demo");
+    }
+    exec(c, "CREATE DATABASE IF NOT EXISTS " + Sql.quote(db.database()));
+    exec(c, "DROP TABLE IF EXISTS " + Sql.quote(db.database(), db.table()));
+    if (isSource) {
+      CsmhFixture.createSource(c, db.database(), db.table());
+      CsmhFixture.fill(c, db.database(), db.table(), 1, rows);
+    } else {
+      CsmhFixture.createTarget(c, db.database(), db.table());
+    }
+  }
+
+  /** Removes the previous demo's ledger rows and queues, so the demo starts from scratch. */
+  private void forgetEarlierRun(Connection dst) throws Exception {
+    String schema = config.get(Setting.CONTROL_SCHEMA);
+    for (String table : List.of("range_task", "migration")) {
+      String key = table.equals("migration") ? "id" : "migration_id";
+      if (tableExists(dst, schema, table)) {
+        try (PreparedStatement ps = dst.prepareStatement("DELETE FROM " + Sql.quote(schema, table)
+            + " WHERE " + key + " = ?")) {
+          ps.setString(1, config.migrationId());
+          ps.executeUpdate();
+        }
+      }
+    }
+    try (var broker = Broker.connect(config.broker(), "widen-demo", null);
+        var ch = broker.createChannel()) {
+      new Topology(config.broker().queueNamespace()).delete(ch);
+    }
+  }
+
+  private static String tableComment(Connection c, DbEndpoint db) throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement("SELECT TABLE_COMMENT FROM"
+        + " information_schema.TABLES WHERE TABLE_SCHEMA = ? AND TABLE_NAME = ?")) {
+      ps.setString(1, db.database());
+      ps.setString(2, db.table());
+      try (ResultSet rs = ps.executeQuery()) {
+        return rs.next() ? rs.getString(1) : null;
+      }
+    }
+  }
+
+  private static boolean tableExists(Connection c, String schema, String table)
+      throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement("SELECT 1 FROM information_schema.TABLES"
+        + " WHERE TABLE_SCHEMA = ? AND TABLE_NAME = ?")) {
+      ps.setString(1, schema);
+      ps.setString(2, table);
+      try (ResultSet rs = ps.executeQuery()) {
+        return rs.next();
+      }
+    }
+  }
+
+  /** The same server, connected without a default database (it may not exist yet). */
+  private static DbEndpoint withoutDatabase(DbEndpoint db) {
+    String url = db.url().replaceFirst("//([^/]+)/[^/?]+", "//$1/information_schema");
+    return new DbEndpoint(db.role(), url, db.user(), db.password(), db.table());
+  }
+
+  private static Path fresh(Path log) throws java.io.IOException {
+    Files.deleteIfExists(log);
+    return log;
+  }
+
+  private static void exec(Connection c, String sql) throws SQLException {
+    try (Statement s = c.createStatement()) {
+      s.execute(sql);
+    }
+  }
+
+  private static void say(String format, Object... args) {
+    System.out.println(String.format(format, args));
+  }
+}

@@ -1,0 +1,63 @@
+package widen.demo;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Starts {@code widen <command>} as a separate JVM from the same classpath, its config handed over
+ * as WIDEN_* environment variables and its output appended to a log file. The demo and the
+ * end-to-end tests run coordinators and workers this way, as an operator would on real hosts.
+ */
+public final class WidenProcess {
+  private final Process process;
+  private final String name;
+
+  private WidenProcess(Process process, String name) {
+    this.process = process;
+    this.name = name;
+  }
+
+  public static WidenProcess start(String name, Map<String, String> env, Path log, String... args)
+      throws IOException {
+    String java = ProcessHandle.current().info().command().orElse("java");
+    List<String> cmd = new ArrayList<>(List.of(java, "-Xmx256m", "-cp",
+        System.getProperty("java.class.path"), "widen.cli.WidenCli"));
+    cmd.addAll(List.of(args));
+    ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true)
+        .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+    pb.environment().keySet().removeIf(k -> k.startsWith("WIDEN_"));
+    pb.environment().putAll(env);
+    return new WidenProcess(pb.start(), name);
+  }
+
+  public String name() {
+    return name;
+  }
+
+  public long pid() {
+    return process.pid();
+  }
+
+  public boolean alive() {
+    return process.isAlive();
+  }
+
+  /** Waits for the exit code; -1 if it did not exit in time. */
+  public int waitFor(long seconds) throws InterruptedException {
+    return process.waitFor(seconds, TimeUnit.SECONDS) ? process.exitValue() : -1;
+  }
+
+  /** SIGTERM: a worker drains and exits 0. */
+  public void terminate() {
+    process.destroy();
+  }
+
+  /** SIGKILL: no chance to clean up, as a crash. */
+  public void kill() {
+    process.destroyForcibly();
+  }
+}
