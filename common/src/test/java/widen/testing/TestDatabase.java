@@ -68,6 +68,26 @@ public final class TestDatabase implements AutoCloseable {
     }
   }
 
+  public String queryString(String sql) throws SQLException {
+    try (Connection c = connect(); Statement s = c.createStatement();
+        var rs = s.executeQuery(sql)) {
+      rs.next();
+      return rs.getString(1);
+    }
+  }
+
+  /** True if a table of this name exists in this database. */
+  public boolean hasTable(String table) throws SQLException {
+    try (Connection c = admin(); var ps = c.prepareStatement("SELECT 1 FROM"
+        + " information_schema.TABLES WHERE TABLE_SCHEMA = ? AND TABLE_NAME = ?")) {
+      ps.setString(1, name);
+      ps.setString(2, table);
+      try (var rs = ps.executeQuery()) {
+        return rs.next();
+      }
+    }
+  }
+
   private static Connection admin() throws SQLException {
     return DriverManager.getConnection(TestServices.jdbcUrl(""), TestServices.dbUser(),
         TestServices.dbPassword());

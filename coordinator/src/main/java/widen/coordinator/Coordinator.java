@@ -61,8 +61,7 @@ public final class Coordinator implements AutoCloseable {
     String schema = config.get(Setting.CONTROL_SCHEMA);
     control = Databases.pool(config.target(), 3, "widen-ledger");
     ledger = new Ledger(control, schema, config.migrationId());
-    Optional<String> holder = controlSchemaExists(schema)
-        ? ledger.migration().map(Migration::owner) : Optional.empty();
+    Optional<String> holder = ledger.migration().map(Migration::owner);
     lock = MigrationLock.acquire(Databases.connect(config.target()), schema, config.migrationId(),
         holder);
     ledger.ensureSchema();
@@ -237,16 +236,6 @@ public final class Coordinator implements AutoCloseable {
     }
     lastProgress = now;
     log.info("migration={} {}", config.migrationId(), Progress.read(ledger).oneLine());
-  }
-
-  private boolean controlSchemaExists(String schema) throws SQLException {
-    try (Connection c = control.getConnection(); var ps = c.prepareStatement(
-        "SELECT 1 FROM information_schema.SCHEMATA WHERE SCHEMA_NAME = ?")) {
-      ps.setString(1, schema);
-      try (var rs = ps.executeQuery()) {
-        return rs.next();
-      }
-    }
   }
 
   @Override

@@ -78,7 +78,22 @@ public final class Ledger {
     }
   }
 
+  /** True once {@link #ensureSchema} has run on this server (reading never creates anything). */
+  public boolean exists() throws SQLException {
+    try (Connection c = db.getConnection(); PreparedStatement ps = c.prepareStatement("SELECT 1"
+        + " FROM information_schema.TABLES WHERE TABLE_SCHEMA = ? AND TABLE_NAME = 'migration'")) {
+      ps.setString(1, schema);
+      try (ResultSet rs = ps.executeQuery()) {
+        return rs.next();
+      }
+    }
+  }
+
+  /** The migration's row; empty if it was never started (or the ledger does not exist yet). */
   public Optional<Migration> migration() throws SQLException {
+    if (!exists()) {
+      return Optional.empty();
+    }
     String sql = "SELECT phase, source_table, target_table, primary_key, high_water_mark,"
         + " planned_through, planning_done, owner FROM " + migrations + " WHERE id = ?";
     try (Connection c = db.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {

@@ -17,7 +17,7 @@ public final class StatusReport {
   public static String render(WidenConfig config) throws SQLException {
     try (HikariDataSource db = Databases.pool(config.target(), 1, "widen-status")) {
       Ledger ledger = new Ledger(db, config.get(Setting.CONTROL_SCHEMA), config.migrationId());
-      Optional<Migration> m = ledgerExists(db, config) ? ledger.migration() : Optional.empty();
+      Optional<Migration> m = ledger.migration();
       if (m.isEmpty()) {
         return "migration " + config.migrationId() + ": not started (no ledger row in "
             + config.get(Setting.CONTROL_SCHEMA) + "); run `widen coordinator` to start it\n";
@@ -49,15 +49,5 @@ public final class StatusReport {
       p.parked().forEach(line -> out.append("  ").append(line).append('\n'));
     }
     return out.toString();
-  }
-
-  private static boolean ledgerExists(HikariDataSource db, WidenConfig config) throws SQLException {
-    try (var c = db.getConnection(); var ps = c.prepareStatement("SELECT 1 FROM"
-        + " information_schema.TABLES WHERE TABLE_SCHEMA = ? AND TABLE_NAME = 'migration'")) {
-      ps.setString(1, config.get(Setting.CONTROL_SCHEMA));
-      try (var rs = ps.executeQuery()) {
-        return rs.next();
-      }
-    }
   }
 }

@@ -15,10 +15,12 @@ import java.util.concurrent.TimeUnit;
 public final class WidenProcess {
   private final Process process;
   private final String name;
+  private final Path log;
 
-  private WidenProcess(Process process, String name) {
+  private WidenProcess(Process process, String name, Path log) {
     this.process = process;
     this.name = name;
+    this.log = log;
   }
 
   public static WidenProcess start(String name, Map<String, String> env, Path log, String... args)
@@ -31,11 +33,22 @@ public final class WidenProcess {
         .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
     pb.environment().keySet().removeIf(k -> k.startsWith("WIDEN_"));
     pb.environment().putAll(env);
-    return new WidenProcess(pb.start(), name);
+    return new WidenProcess(pb.start(), name, log);
   }
 
   public String name() {
     return name;
+  }
+
+  /** The last {@code lines} lines of the process's output, for a failure message. */
+  public String tail(int lines) {
+    try {
+      List<String> all = java.nio.file.Files.readAllLines(log);
+      return name + " (" + log + "):\n"
+          + String.join("\n", all.subList(Math.max(0, all.size() - lines), all.size()));
+    } catch (IOException e) {
+      return name + ": no log at " + log;
+    }
   }
 
   public long pid() {
