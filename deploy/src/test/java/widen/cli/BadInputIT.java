@@ -1,0 +1,151 @@
+package widen.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import widen.config.WidenConfig;
+import widen.demo.CsmhFixture;
+import widen.e2e.Csmh;
+import widen.testing.Queues;
+import widen.testing.TestServices;
+
+/**
+ * Every wrong input an operator can give to the coordinator ends with one line naming the problem
+ * and the fix, exit code 2, and nothing written: no ledger tables, no queues, no target rows.
+ */
+class BadInputIT {
+  @TempDir
+  Path dir;
+  private Csmh tables;
+  private Map<String, String> config;
+
+  @BeforeEach
+  void setUp() throws Exception {
+    tables = Csmh.create("bad", 100);
+    config = new LinkedHashMap<>(TestServices.config("bad-" + tables.control.name(), tables.source,
+        CsmhFixture.SOURCE_TABLE, tables.target, CsmhFixture.TARGET_TABLE, tables.control));
+  }
+
+  @AfterEach
+  void tearDown() throws Exception {
+    Queues.delete(WidenConfig.of(withValidKeysOnly()));
+    tables.close();
+  }
+
+  @Test
+  void anUnreachableDatabaseIsNamed() throws Exception {
+    config.put("source.url", "jdbc:mysql://127.0.0.1:1/" + tables.source.name());
+    refused("cannot reach source database at 127.0.0.1:1: check source.url");
+  }
+
+  @Test
+  void aWrongPasswordIsNamedAndNotShown() throws Exception {
+    config.put("target.user", "widen_nobody");
+    config.put("target.password", "s3cret-Passw0rd");
+    String line = refused("target database at");
+    assertTrue(line.contains("check target.user and target.password"), line);
+    assertFalse(line.contains("s3cret-Passw0rd"), "the password never appears: " + line);
+  }
+
+  @Test
+  void aMissingTableIsNamed() throws Exception {
+    config.put("source.table", "no_such_table");
+    refused("source table " + tables.source.name() + ".no_such_table not found: check source.table");
+  }
+
+  @Test
+  void aMissingDatabaseIsNamed() throws Exception {
+    config.put("target.url", "jdbc:mysql://127.0.0.1:3306/widen_t_no_such_db");
+    refused("target database widen_t_no_such_db does not exist");
+  }
+
+  @Test
+  void anIncompatibleTargetIsRefused() throws Exception {
+    tables.target.execute("ALTER TABLE " + CsmhFixture.TARGET_TABLE
+        + " MODIFY version varchar(10) DEFAULT NULL");
+    refused("column version");
+  }
+
+  @Test
+  void negativeIdsIntoAnUnsignedTargetAreRefused() throws Exception {
+    tables.source.execute("INSERT INTO " + CsmhFixture.SOURCE_TABLE
+        + " (id, created, student_module_id) VALUES (-5, NOW(), 1)");
+    refused("source column id holds negative values (min -5)");
+  }
+
+  @Test
+  void anUnreachableBrokerIsNamed() throws Exception {
+    config.put("broker.url", "amqp://127.0.0.1:1/");
+    refused("cannot reach broker at 127.0.0.1:1");
+  }
+
+  @Test
+  void anUnknownConfigKeyIsNamed() throws Exception {
+    config.put("copy.bach_rows", "10");
+    refused("unknown config key copy.bach_rows");
+  }
+
+  @Test
+  void aSecondCoordinatorIsRefusedWithTheHolder() throws Exception {
+    try (Connection holder = tables.target.connect();
+        PreparedStatement lock = holder.prepareStatement("SELECT GET_LOCK(?, 0)")) {
+      lock.setString(1, "widen:" + tables.control.name() + ":" + config.get("migration.id"));
+      lock.executeQuery().close();
+      String line = run("coordinator");
+      assertTrue(line.contains("is already run by coordinator"), line);
+    }
+  }
+
+  /** Runs the coordinator, expects exit 2 and one line containing {@code expected}. */
+  private String refused(String expected) throws Exception {
+    String line = run("coordinator");
+    assertTrue(line.contains(expected), "expected '" + expected + "' in: " + line);
+    assertFalse(tables.control.hasTable("migration"), "no ledger written");
+    assertFalse(Queues.exist(WidenConfig.of(withValidKeysOnly())), "no queue declared");
+    assertEquals(0, tables.target.queryLong("SELECT COUNT(*) FROM " + CsmhFixture.TARGET_TABLE),
+        "no target row written");
+    return line;
+  }
+
+  private String run(String command) throws Exception {
+    Path file = dir.resolve("widen.yml");
+    Files.writeString(file, config.entrySet().stream()
+        .map(e -> e.getKey() + ": \"" + e.getValue() + "\"").collect(Collectors.joining("\n")));
+    PrintStream original = System.err;
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+    int code;
+    System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+    try {
+      code = WidenCli.execute(command, "--config", file.toString());
+    } finally {
+      System.setErr(original);
+    }
+    String out = err.toString(StandardCharsets.UTF_8).strip();
+    String last = out.lines().filter(l -> l.startsWith("widen: ")).reduce((a, b) -> b).orElse(out);
+    assertEquals(2, code, "exit code for bad input; stderr: " + out);
+    assertEquals(1, out.lines().filter(l -> l.startsWith("widen: ")).count(), out);
+    return last;
+  }
+
+  private Map<String, String> withValidKeysOnly() {
+    Map<String, String> valid = new LinkedHashMap<>(config);
+    valid.remove("copy.bach_rows");
+    valid.put("broker.url", TestServices.amqpUrl());
+    return valid;
+  }
+}
