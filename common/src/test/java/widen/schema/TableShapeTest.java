@@ -7,37 +7,35 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.List;
-import java.util.UUID;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.function.Executable;
 import widen.WidenException;
+import widen.testing.TestDatabase;
 
 /** Introspection and mapping against a real MariaDB, with the Open edX history tables. */
 class TableShapeTest {
-  private static final String URL =
-      System.getProperty("widen.test.jdbcUrl", "jdbc:mysql://127.0.0.1:3306/?user=root");
   private static final String SOURCE_TABLE = "courseware_studentmodulehistory";
   private static final String TARGET_TABLE =
       "coursewarehistoryextended_studentmodulehistoryextended";
 
+  private TestDatabase sourceDb;
+  private TestDatabase targetDb;
   private Connection c;
   private String source;
   private String target;
 
   @BeforeEach
   void createDatabases() throws SQLException {
-    c = DriverManager.getConnection(URL);
-    String suffix = UUID.randomUUID().toString().replace("-", "").substring(0, 12);
-    source = "widen_t_schema_" + suffix + "_src";
-    target = "widen_t_schema_" + suffix + "_tgt";
-    sql("CREATE DATABASE " + source);
-    sql("CREATE DATABASE " + target);
+    sourceDb = TestDatabase.create("schema_src");
+    targetDb = TestDatabase.create("schema_tgt");
+    source = sourceDb.name();
+    target = targetDb.name();
+    c = sourceDb.connect();
     sql("CREATE TABLE " + source + "." + SOURCE_TABLE + " ("
         + " id int(11) NOT NULL AUTO_INCREMENT, version varchar(255) DEFAULT NULL,"
         + " created datetime NOT NULL, state longtext, grade double DEFAULT NULL,"
@@ -47,10 +45,7 @@ class TableShapeTest {
 
   @AfterEach
   void dropDatabases() throws SQLException {
-    try {
-      sql("DROP DATABASE IF EXISTS " + source);
-      sql("DROP DATABASE IF EXISTS " + target);
-    } finally {
+    try (TestDatabase s = sourceDb; TestDatabase t = targetDb) {
       c.close();
     }
   }

@@ -1,6 +1,7 @@
 package widen.e2e;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -70,6 +71,38 @@ class EndToEndIT {
         + tables.control.name() + "`.migration"));
     System.out.printf("end-to-end: %,d rows in %.1f s = %,.0f rows/s with 3 worker processes"
         + " (including JVM start-up)%n", ROWS + 6, seconds, (ROWS + 6) / seconds);
+  }
+
+  @Test
+  void aCoordinatorKilledMidwayResumesFromTheLedgerAndLosesNothing() throws Exception {
+    config = config.with(Map.of("plan.range_rows", "500"));
+    WidenProcess first = start("coordinator");
+    List<WidenProcess> workers = List.of(start("worker"), start("worker"));
+    String ranges = "`" + tables.control.name() + "`.range_task";
+    long done = 0;
+    for (long deadline = System.nanoTime() + 300_000_000_000L; done < 20; ) {
+      if (System.nanoTime() > deadline || !first.alive()) {
+        throw new AssertionError("no progress to interrupt; " + first.tail(30));
+      }
+      Thread.sleep(100);
+      done = tables.control.hasTable("range_task") ? tables.control.queryLong(
+          "SELECT COUNT(*) FROM " + ranges + " WHERE state = 'DONE'") : 0;
+    }
+    first.kill();
+    first.waitFor(30);
+    long total = tables.control.queryLong("SELECT COUNT(*) FROM " + ranges);
+    assertTrue(total > done, "killed before the end: " + done + " of " + total + " done");
+
+    WidenProcess second = start("coordinator");
+    assertEquals(0, second.waitFor(600), second.tail(40));
+    workers.forEach(WidenProcess::terminate);
+    for (WidenProcess w : workers) {
+      assertEquals(0, w.waitFor(120), w.tail(30));
+    }
+    assertEquals(tables.sourceSum(), tables.targetSum());
+    assertEquals(0, tables.control.queryLong("SELECT COUNT(*) FROM " + ranges
+        + " WHERE state <> 'DONE'"));
+    assertTrue(second.tail(200).contains("resumed"), second.tail(40));
   }
 
   private WidenProcess start(String command) throws Exception {

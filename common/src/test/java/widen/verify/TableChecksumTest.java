@@ -1,0 +1,248 @@
+package widen.verify;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.math.BigDecimal;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import widen.range.IdRange;
+import widen.schema.Column;
+import widen.schema.TableShape;
+import widen.testing.TestDatabase;
+import widen.verify.TableChecksum.Sum;
+
+/**
+ * Checksums of a source-like table {@code a} and a widened table {@code b} holding the same
+ * values in other types and another column order.
+ */
+class TableChecksumTest {
+  /** Copied columns, in the source's order; b declares them in another order. */
+  private static final List<String> COLUMNS = List.of("id", "n", "created", "name", "x", "note");
+
+  private TestDatabase db;
+  private Connection c;
+
+  @BeforeEach
+  void createTables() throws SQLException {
+    db = TestDatabase.create("checksum");
+    c = db.connect();
+    db.execute("CREATE TABLE a (id INT NOT NULL PRIMARY KEY, n INT, created DATETIME,"
+        + " name VARCHAR(10) CHARACTER SET latin1, x DOUBLE, note VARCHAR(10))");
+    db.execute("CREATE TABLE b (note VARCHAR(20) CHARACTER SET utf8mb4, x DOUBLE,"
+        + " name VARCHAR(20) CHARACTER SET utf8mb4, created DATETIME(6),"
+        + " id BIGINT UNSIGNED NOT NULL PRIMARY KEY, n BIGINT UNSIGNED)");
+    for (String table : List.of("a", "b")) {
+      insert(table, 1, 5L, "2020-01-02 03:04:05", "café", 0.1, null);
+      insert(table, 2, 0L, "1999-12-31 23:59:59", "", 1e300, "x");
+      insert(table, 3, 2_147_483_647L, null, null, null, "");
+      insert(table, 4, null, "2038-01-19 03:14:08", "Zürich", -0.5, "\\N");
+      insert(table, 5, 7L, "2000-02-29 00:00:00", "a,b:c", 0.30000000000000004, "1:a");
+    }
+  }
+
+  @AfterEach
+  void dropDatabase() throws SQLException {
+    try {
+      c.close();
+    } finally {
+      db.close();
+    }
+  }
+
+  private void insert(String table, long id, Long n, String created, String name, Double x,
+      String note) throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement("INSERT INTO " + table
+        + " (id, n, created, name, x, note) VALUES (?, ?, ?, ?, ?, ?)")) {
+      ps.setLong(1, id);
+      ps.setObject(2, n);
+      ps.setString(3, created);
+      ps.setString(4, name);
+      ps.setObject(5, x);
+      ps.setString(6, note);
+      ps.executeUpdate();
+    }
+  }
+
+  private TableShape shape(String table) {
+    return TableShape.introspect(c, "source", db.name(), table);
+  }
+
+  private Sum sum(String table) throws SQLException {
+    return TableChecksum.whole(shape(table), COLUMNS).compute(c);
+  }
+
+  private Sum sum(String table, IdRange range) throws SQLException {
+    return TableChecksum.ranged(shape(table), COLUMNS).compute(c, range);
+  }
+
+  /** b differs from a in its checksum only, not in its row count. */
+  private void assertChecksumAloneDiffers() throws SQLException {
+    Sum a = sum("a");
+    Sum b = sum("b");
+    assertEquals(a.rows(), b.rows());
+    assertNotEquals(a, b);
+    assertNotEquals(a.high(), b.high());
+    assertNotEquals(a.low(), b.low());
+  }
+
+  @Test
+  void equalValuesInWiderTypesAndAnotherColumnOrderGiveEqualSums() throws SQLException {
+    // The same characters, stored as latin1 bytes in a and as utf8mb4 bytes in b.
+    assertEquals("636166E9", queryString("SELECT HEX(name) FROM a WHERE id = 1"));
+    assertEquals("636166C3A9", queryString("SELECT HEX(name) FROM b WHERE id = 1"));
+    Sum a = sum("a");
+    assertEquals(5, a.rows());
+    assertTrue(a.high().signum() > 0 && a.low().signum() > 0, a.toString());
+    assertEquals(a, sum("b"));
+  }
+
+  @Test
+  void aMissingRowMakesThemDiffer() throws SQLException {
+    db.execute("DELETE FROM b WHERE id = 3");
+    Sum b = sum("b");
+    assertEquals(4, b.rows());
+    assertNotEquals(sum("a"), b);
+  }
+
+  @Test
+  void anExtraRowWithDuplicateContentMakesThemDiffer() throws SQLException {
+    db.execute("INSERT INTO b (id, n, created, name, x, note)"
+        + " SELECT 6, n, created, name, x, note FROM b WHERE id = 1");
+    assertNotEquals(sum("a"), sum("b"));
+  }
+
+  @Test
+  void aNullChangedToAnEmptyStringMakesThemDiffer() throws SQLException {
+    db.execute("UPDATE b SET name = '' WHERE id = 3");
+    assertChecksumAloneDiffers();
+  }
+
+  @Test
+  void anEmptyStringChangedToNullMakesThemDiffer() throws SQLException {
+    db.execute("UPDATE b SET note = NULL WHERE id = 3");
+    assertChecksumAloneDiffers();
+  }
+
+  @Test
+  void aNullChangedToTheTextBackslashNMakesThemDiffer() throws SQLException {
+    db.execute("UPDATE b SET note = NULL WHERE id = 4");
+    assertChecksumAloneDiffers();
+  }
+
+  @Test
+  void aDoubleChangedInItsLastBitMakesThemDiffer() throws SQLException {
+    double next = Math.nextUp(0.1);
+    assertEquals("0.10000000000000002", Double.toString(next));
+    assertEquals(String.format("%.15g", 0.1), String.format("%.15g", next));
+    try (PreparedStatement ps = c.prepareStatement("UPDATE b SET x = ? WHERE id = 1")) {
+      ps.setDouble(1, next);
+      assertEquals(1, ps.executeUpdate());
+    }
+    assertChecksumAloneDiffers();
+  }
+
+  @Test
+  void aDatetimeChangedByOneSecondMakesThemDiffer() throws SQLException {
+    db.execute("UPDATE b SET created = created + INTERVAL 1 SECOND WHERE id = 1");
+    assertChecksumAloneDiffers();
+  }
+
+  @Test
+  void aDatetimeChangedByOneMicrosecondMakesThemDiffer() throws SQLException {
+    db.execute("UPDATE b SET created = created + INTERVAL 1 MICROSECOND WHERE id = 2");
+    assertChecksumAloneDiffers();
+  }
+
+  @Test
+  void aChangedCharacterMakesThemDiffer() throws SQLException {
+    db.execute("UPDATE b SET name = 'cafe' WHERE id = 1");
+    assertChecksumAloneDiffers();
+  }
+
+  @Test
+  void valuesMovedBetweenColumnsMakeThemDiffer() throws SQLException {
+    db.execute("UPDATE b SET n = 0 WHERE id = 1");
+    db.execute("UPDATE b SET n = 5 WHERE id = 2");
+    assertChecksumAloneDiffers();
+  }
+
+  @Test
+  void aRangedChecksumCountsOnlyTheRowsInTheRange() throws SQLException {
+    IdRange range = new IdRange(1, 3);
+    Sum a = sum("a", range);
+    assertEquals(2, a.rows());
+    assertEquals(a, sum("b", range));
+    db.execute("CREATE TABLE part AS SELECT * FROM a WHERE id IN (2, 3)");
+    db.execute("ALTER TABLE part ADD PRIMARY KEY (id)");
+    assertEquals(sum("part"), a);
+    db.execute("UPDATE b SET n = 99 WHERE id IN (1, 4)");
+    assertEquals(a, sum("b", range));
+    db.execute("UPDATE b SET n = 99 WHERE id = 3");
+    assertNotEquals(a, sum("b", range));
+  }
+
+  @Test
+  void rangedSumsAddUpToTheWholeSum() throws SQLException {
+    Sum low = sum("a", new IdRange(0, 2));
+    Sum high = sum("a", new IdRange(2, 5));
+    Sum whole = sum("a");
+    assertEquals(whole.rows(), low.rows() + high.rows());
+    assertEquals(whole.high(), low.high().add(high.high()));
+    assertEquals(whole.low(), low.low().add(high.low()));
+  }
+
+  @Test
+  void anEmptyRangeHasZeroRowsAndAZeroSum() throws SQLException {
+    assertEquals(new Sum(0, BigDecimal.ZERO, BigDecimal.ZERO), sum("a", new IdRange(100, 200)));
+  }
+
+  @Test
+  void theSqlUsesTheCanonicalForms() {
+    TableShape shape = new TableShape("d", "t", List.of(
+        column("id", "int"), column("created", "datetime")), "id");
+    assertEquals("SELECT COUNT(*),"
+        + " SUM(CAST(CONV(SUBSTRING(MD5(r), 1, 16), 16, 10) AS UNSIGNED)),"
+        + " SUM(CAST(CONV(SUBSTRING(MD5(r), 17, 16), 16, 10) AS UNSIGNED))"
+        + " FROM (SELECT CONCAT_WS(',',"
+        + " IFNULL(CONCAT(LENGTH(CONCAT(`id`)), ':', CONCAT(`id`)), '\\\\N'),"
+        + " IFNULL(CONCAT(LENGTH(DATE_FORMAT(`created`, '%Y-%m-%d %H:%i:%s.%f')), ':',"
+        + " DATE_FORMAT(`created`, '%Y-%m-%d %H:%i:%s.%f')), '\\\\N')) AS r"
+        + " FROM `d`.`t` WHERE `id` > ? AND `id` <= ?) AS canonical_rows",
+        TableChecksum.ranged(shape, List.of("id", "created")).sql());
+  }
+
+  @Test
+  void theSqlOfAnIntrospectedTableHasOneCanonicalFormPerType() throws SQLException {
+    db.execute("CREATE TABLE k (id INT PRIMARY KEY, s VARCHAR(5) CHARACTER SET latin1,"
+        + " bin VARBINARY(5), t TIME(3), d DATE, ts TIMESTAMP NULL)");
+    TableShape shape = shape("k");
+    String sql = TableChecksum.whole(shape, List.of("id", "s", "bin", "t", "d", "ts")).sql();
+    assertTrue(sql.contains("CONVERT(`s` USING utf8mb4)"), sql);
+    assertTrue(sql.contains("IFNULL(CONCAT(LENGTH(`bin`), ':', `bin`), '\\\\N')"), sql);
+    assertTrue(sql.contains("TIME_FORMAT(`t`, '%H:%i:%s.%f')"), sql);
+    assertTrue(sql.contains("CONCAT(`d`)"), sql);
+    assertTrue(sql.contains("DATE_FORMAT(`ts`, '%Y-%m-%d %H:%i:%s.%f')"), sql);
+    assertTrue(sql.endsWith(" FROM `" + db.name() + "`.`k`) AS canonical_rows"), sql);
+    assertEquals(new Sum(0, BigDecimal.ZERO, BigDecimal.ZERO), TableChecksum.whole(shape,
+        List.of("id", "s", "bin", "t", "d", "ts")).compute(c));
+  }
+
+  private String queryString(String sql) throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement(sql); var rs = ps.executeQuery()) {
+      rs.next();
+      return rs.getString(1);
+    }
+  }
+
+  private static Column column(String name, String type) {
+    return new Column(name, type, type, false, true, null, null, null, null, null, null, true,
+        false);
+  }
+}
