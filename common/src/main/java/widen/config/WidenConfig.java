@@ -12,7 +12,11 @@ import java.util.regex.Pattern;
 import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.Yaml;
 import org.yaml.snakeyaml.constructor.SafeConstructor;
+import org.yaml.snakeyaml.DumperOptions;
+import org.yaml.snakeyaml.error.MarkedYAMLException;
 import org.yaml.snakeyaml.error.YAMLException;
+import org.yaml.snakeyaml.representer.Representer;
+import org.yaml.snakeyaml.resolver.Resolver;
 import widen.WidenException;
 
 /**
@@ -135,7 +139,7 @@ public final class WidenConfig {
       throw new WidenException("config file " + file + " not found or not readable: check --config");
     }
     try (Reader in = Files.newBufferedReader(file)) {
-      Object doc = new Yaml(new SafeConstructor(new LoaderOptions())).load(in);
+      Object doc = plainYaml().load(in);
       Map<String, String> flat = new LinkedHashMap<>();
       if (doc != null) {
         if (!(doc instanceof Map<?, ?> map)) {
@@ -144,12 +148,33 @@ public final class WidenConfig {
         flatten("", map, flat, file);
       }
       return flat;
+    } catch (MarkedYAMLException e) {
+      // Only the problem and the position: SnakeYAML's full message quotes the offending line,
+      // which may hold a password.
+      throw new WidenException("config file " + file + " is not valid YAML: " + e.getProblem()
+          + " at line " + (e.getProblemMark().getLine() + 1) + ", column "
+          + (e.getProblemMark().getColumn() + 1));
     } catch (YAMLException e) {
-      String why = e.getMessage().replaceAll("\\s+", " ");
-      throw new WidenException("config file " + file + " is not valid YAML: " + why);
+      throw new WidenException("config file " + file + " is not valid YAML: check its syntax");
     } catch (IOException e) {
       throw new WidenException("cannot read config file " + file + ": " + e.getMessage());
     }
+  }
+
+  /**
+   * A YAML reader that keeps every value as the text written: without the implicit YAML 1.1
+   * types, {@code password: 0123} stays "0123" (not octal 83) and {@code user: off} stays "off".
+   */
+  private static Yaml plainYaml() {
+    LoaderOptions options = new LoaderOptions();
+    Resolver textOnly = new Resolver() {
+      @Override
+      protected void addImplicitResolvers() {
+        // none: every plain scalar is a string
+      }
+    };
+    return new Yaml(new SafeConstructor(options), new Representer(new DumperOptions()),
+        new DumperOptions(), options, textOnly);
   }
 
   private static void flatten(String prefix, Map<?, ?> map, Map<String, String> out, Path file) {
@@ -201,7 +226,8 @@ public final class WidenConfig {
       try {
         n = Long.parseLong(v);
       } catch (NumberFormatException e) {
-        throw new WidenException("config key " + key + " must be a whole number, not '" + v + "'");
+        throw new WidenException("config key " + key + " must be a whole number from "
+            + kind.min() + " to " + kind.max() + ", not '" + v + "'");
       }
       if (n < kind.min() || n > kind.max()) {
         throw new WidenException("config key " + key + " is " + n + ": give a number from "
@@ -221,21 +247,22 @@ public final class WidenConfig {
   }
 
   private static void checkJdbcUrl(String key, String v) {
-    if (v.toLowerCase().contains("password")) {
+    if (v.toLowerCase().contains("password=") || v.matches("jdbc:[a-z]+://[^/?]*@.*")) {
       String base = key.substring(0, key.indexOf('.'));
-      throw new WidenException("config key " + key + " contains a password: put it in "
-          + base + ".password or " + base + ".password_file instead");
+      throw new WidenException("config key " + key + " contains credentials: put them in "
+          + base + ".user and the password in "
+          + base + ".password or " + base + ".password_file");
     }
     if (!JDBC.matcher(v).matches()) {
-      throw new WidenException("config key " + key + " is '" + v
-          + "': expected jdbc:mysql://host:port/database[?options]");
+      throw new WidenException("config key " + key
+          + " is not of the form jdbc:mysql://host:port/database[?options]: correct it");
     }
   }
 
   private static void checkAmqpUrl(String key, String v) {
     if (!v.startsWith("amqp://") && !v.startsWith("amqps://")) {
-      throw new WidenException("config key " + key + " is '" + v
-          + "': expected amqp://host:port/vhost or amqps://...");
+      throw new WidenException("config key " + key
+          + " is not of the form amqp://host:port/vhost (or amqps://): correct it");
     }
     if (v.contains("@")) {
       throw new WidenException("config key " + key
