@@ -41,7 +41,8 @@ public final class PlanReport {
       long[] stats = statistics(src, t);
       if (exact && !b.empty()) {
         long[] walked = walk(src, t, rangeRows, b);
-        out.append(String.format("ranges: %,d exactly, %,d rows, about %,d bytes%n", walked[0],
+        out.append(String.format("ranges: %,d exactly, %,d rows, about %,d bytes (statistics)%n",
+            walked[0],
             walked[1], walked[1] * stats[1]));
       } else {
         long rows = b.empty() ? 0 : stats[0];

@@ -4,16 +4,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -123,23 +118,11 @@ class BadInputIT {
   }
 
   private String run(String command) throws Exception {
-    Path file = dir.resolve("widen.yml");
-    Files.writeString(file, config.entrySet().stream()
-        .map(e -> e.getKey() + ": \"" + e.getValue() + "\"").collect(Collectors.joining("\n")));
-    PrintStream original = System.err;
-    ByteArrayOutputStream err = new ByteArrayOutputStream();
-    int code;
-    System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-    try {
-      code = WidenCli.execute(command, "--config", file.toString());
-    } finally {
-      System.setErr(original);
-    }
-    String out = err.toString(StandardCharsets.UTF_8).strip();
-    String last = out.lines().filter(l -> l.startsWith("widen: ")).reduce((a, b) -> b).orElse(out);
-    assertEquals(2, code, "exit code for bad input; stderr: " + out);
+    CliRun r = CliRun.run(config, dir, command);
+    String out = r.err();
+    assertEquals(2, r.code(), "exit code for bad input; stderr: " + out);
     assertEquals(1, out.lines().filter(l -> l.startsWith("widen: ")).count(), out);
-    return last;
+    return out.lines().filter(l -> l.startsWith("widen: ")).findFirst().orElse(out);
   }
 
   private Map<String, String> withValidKeysOnly() {
