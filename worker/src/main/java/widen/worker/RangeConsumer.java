@@ -72,10 +72,19 @@ final class RangeConsumer extends DefaultConsumer {
       byte[] body) throws IOException {
     busy = true;
     try {
-      RangeTask task = RangeTask.fromBytes(body);
+      RangeTask task;
+      try {
+        task = RangeTask.fromBytes(body);
+      } catch (RuntimeException malformed) {
+        // Not a task widen wrote; dropping it keeps this consumer alive for the real ones.
+        log.error("malformed task dropped from {}: {}", topology.tasks(), malformed.toString());
+        getChannel().basicNack(envelope.getDeliveryTag(), false, false);
+        return;
+      }
       if (!task.migrationId().equals(migrationId)) {
         // A task of another migration on our queue cannot be copied with our table pair.
-        log.error("task for migration {} on the queue of {}: parked", task.migrationId(), migrationId);
+        log.error("task for migration {} on the queue of {}: dropped", task.migrationId(),
+            migrationId);
         getChannel().basicNack(envelope.getDeliveryTag(), false, false);
         return;
       }
