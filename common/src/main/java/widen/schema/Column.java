@@ -37,26 +37,6 @@ public record Column(
   private static final Set<String> TEMPORAL =
       Set.of("date", "datetime", "timestamp", "time", "year");
 
-  /** A column that is not generated, for callers (and tests) that do not care about generation. */
-  public Column(
-      String name,
-      String dataType,
-      String columnType,
-      boolean unsigned,
-      boolean nullable,
-      Long charMaxLength,
-      Long octetLength,
-      Integer numericPrecision,
-      Integer numericScale,
-      Integer datetimePrecision,
-      String charset,
-      boolean hasDefault,
-      boolean autoIncrement) {
-    this(name, dataType, columnType, unsigned, nullable, charMaxLength, octetLength,
-        numericPrecision, numericScale, datetimePrecision, charset, hasDefault, autoIncrement,
-        false);
-  }
-
   public boolean isInteger() {
     return switch (dataType) {
       case "tinyint", "smallint", "mediumint", "int", "bigint" -> true;

@@ -18,26 +18,26 @@ class TypeCompatibilityTest {
         .get(type);
     String columnType = type + "(" + width + ")" + (unsigned ? " unsigned" : "");
     return new Column("c", type, columnType, unsigned, true, null, null, width - 1, 0, null,
-        null, true, false);
+        null, true, false, false);
   }
 
   private static Column chars(String type, long length, String charset) {
     int perChar = Map.of("utf8mb4", 4, "utf8mb3", 3, "latin1", 1, "ascii", 1).get(charset);
     return new Column("c", type, type + "(" + length + ")", false, true, length,
-        length * perChar, null, null, null, charset, true, false);
+        length * perChar, null, null, null, charset, true, false, false);
   }
 
   private static Column text(String type, String charset) {
     long bytes = Map.of("tinytext", 255L, "text", 65_535L, "mediumtext", 16_777_215L,
         "longtext", 4_294_967_295L).get(type);
     return new Column("c", type, type, false, true, bytes, bytes, null, null, null, charset,
-        true, false);
+        true, false, false);
   }
 
   private static Column bytes(String type, long length) {
     String columnType = type.endsWith("blob") ? type : type + "(" + length + ")";
     return new Column("c", type, columnType, false, true, length, length, null, null, null,
-        null, true, false);
+        null, true, false, false);
   }
 
   private static Column blob(String type) {
@@ -48,30 +48,30 @@ class TypeCompatibilityTest {
 
   private static Column decimal(int precision, int scale) {
     return new Column("c", "decimal", "decimal(" + precision + "," + scale + ")", false, true,
-        null, null, precision, scale, null, null, true, false);
+        null, null, precision, scale, null, null, true, false, false);
   }
 
   private static Column floating(String type) {
     return new Column("c", type, type, false, true, null, null,
-        type.equals("float") ? 12 : 22, null, null, null, true, false);
+        type.equals("float") ? 12 : 22, null, null, null, true, false, false);
   }
 
   private static Column temporal(String type, int precision) {
     String columnType = precision == 0 ? type : type + "(" + precision + ")";
     Integer datetimePrecision = type.equals("date") || type.equals("year") ? null : precision;
     return new Column("c", type, columnType, false, true, null, null, null, null,
-        datetimePrecision, null, true, false);
+        datetimePrecision, null, true, false, false);
   }
 
   private static Column other(String type, String columnType) {
     return new Column("c", type, columnType, false, true, null, null, null, null, null, null,
-        true, false);
+        true, false, false);
   }
 
   private static Column notNull(Column c) {
     return new Column(c.name(), c.dataType(), c.columnType(), c.unsigned(), false,
         c.charMaxLength(), c.octetLength(), c.numericPrecision(), c.numericScale(),
-        c.datetimePrecision(), c.charset(), c.autoIncrement(), c.autoIncrement());
+        c.datetimePrecision(), c.charset(), c.autoIncrement(), c.autoIncrement(), false);
   }
 
   private static void accepted(Column source, Column target) {

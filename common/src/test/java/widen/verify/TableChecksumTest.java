@@ -243,6 +243,6 @@ class TableChecksumTest {
 
   private static Column column(String name, String type) {
     return new Column(name, type, type, false, true, null, null, null, null, null, null, true,
-        false);
+        false, false);
   }
 }
