@@ -30,6 +30,7 @@ public record TablePair(TableShape source, TableShape target, ColumnMapping mapp
     TableShape s = TableShape.introspect(src, "source", source.database(), source.table());
     TableShape t = TableShape.introspect(dst, "target", target.database(), target.table());
     ColumnMapping mapping = ColumnMapping.map(s, t);
+    refuseUniqueKeys(dst, t);
     List<String> unchecked = new ArrayList<>();
     for (String column : mapping.nonNegativeChecks()) {
       if (!s.leadsAnIndex(column)) {
@@ -62,6 +63,26 @@ public record TablePair(TableShape source, TableShape target, ColumnMapping mapp
       out[i] = c.isBinary() || c.dataType().equals("bit");
     }
     return out;
+  }
+
+  /**
+   * A UNIQUE key besides the primary key would let ON DUPLICATE KEY UPDATE overwrite a different
+   * target row (one the application wrote) that collides on it: a silent corruption, so refused.
+   */
+  private static void refuseUniqueKeys(Connection dst, TableShape t) throws SQLException {
+    try (PreparedStatement ps = dst.prepareStatement("SELECT DISTINCT INDEX_NAME FROM"
+        + " information_schema.STATISTICS WHERE TABLE_SCHEMA = ? AND TABLE_NAME = ?"
+        + " AND NON_UNIQUE = 0 AND INDEX_NAME <> 'PRIMARY' ORDER BY INDEX_NAME")) {
+      ps.setString(1, t.database());
+      ps.setString(2, t.table());
+      try (ResultSet rs = ps.executeQuery()) {
+        if (rs.next()) {
+          throw new WidenException("target " + t.qualifiedName() + " has unique key "
+              + rs.getString(1) + " besides the primary key, which the idempotent upsert could"
+              + " apply to the wrong row: make it a plain KEY during the copy");
+        }
+      }
+    }
   }
 
   private static long minimum(Connection c, TableShape s, String column) throws SQLException {

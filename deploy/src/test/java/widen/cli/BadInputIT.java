@@ -77,6 +77,13 @@ class BadInputIT {
   }
 
   @Test
+  void aTargetWithAnotherUniqueKeyIsRefused() throws Exception {
+    tables.target.execute("ALTER TABLE " + CsmhFixture.TARGET_TABLE
+        + " ADD UNIQUE KEY one_per_module (student_module_id, created)");
+    refused("has unique key one_per_module besides the primary key");
+  }
+
+  @Test
   void negativeIdsIntoAnUnsignedTargetAreRefused() throws Exception {
     tables.source.execute("INSERT INTO " + CsmhFixture.SOURCE_TABLE
         + " (id, created, student_module_id) VALUES (-5, NOW(), 1)");
