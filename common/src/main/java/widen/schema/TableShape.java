@@ -112,6 +112,18 @@ public record TableShape(
     }
   }
 
+  /** True if {@code database.table} exists (read from information_schema; creates nothing). */
+  public static boolean exists(Connection c, String database, String table) throws SQLException {
+    String sql = "SELECT 1 FROM information_schema.TABLES WHERE TABLE_SCHEMA = ? AND TABLE_NAME = ?";
+    try (PreparedStatement ps = c.prepareStatement(sql)) {
+      ps.setString(1, database);
+      ps.setString(2, table);
+      try (ResultSet rs = ps.executeQuery()) {
+        return rs.next();
+      }
+    }
+  }
+
   private static boolean databaseExists(Connection c, String database) throws SQLException {
     String sql = "SELECT 1 FROM information_schema.SCHEMATA WHERE SCHEMA_NAME = ?";
     try (PreparedStatement ps = c.prepareStatement(sql)) {

@@ -48,6 +48,7 @@ public final class Coordinator implements AutoCloseable {
   private TaskPublisher publisher;
   private ResultInbox inbox;
   private long lastProgress;
+  private int nextRangeId;
 
   public Coordinator(WidenConfig config, Preflight.Checked checked) {
     this.config = config;
@@ -127,6 +128,7 @@ public final class Coordinator implements AutoCloseable {
 
   private Phase loop(Migration m) throws SQLException, IOException, InterruptedException,
       TimeoutException {
+    nextRangeId = ledger.nextRangeId();
     RangePlanner planner = new RangePlanner(checked.tables().source().database(),
         checked.tables().source().table(), m.primaryKey(), config.getInt(Setting.PLAN_RANGE_ROWS));
     boolean planningDone = m.planningDone();
@@ -155,7 +157,6 @@ public final class Coordinator implements AutoCloseable {
   /** Plans, records and publishes up to {@link #PLAN_BATCH} ranges; returns the new mark. */
   private long planStep(RangePlanner planner, Connection src, long after, long ceiling)
       throws SQLException, IOException, InterruptedException, TimeoutException {
-    int nextId = ledger.nextRangeId();
     List<LedgerRange> batch = new ArrayList<>();
     long mark = after;
     while (batch.size() < PLAN_BATCH) {
@@ -164,7 +165,7 @@ public final class Coordinator implements AutoCloseable {
         mark = ceiling;
         break;
       }
-      batch.add(new LedgerRange(nextId++, 0, p.get().range(), p.get().rows(), RangeState.PENDING,
+      batch.add(new LedgerRange(nextRangeId++, 0, p.get().range(), p.get().rows(), RangeState.PENDING,
           0));
       mark = p.get().range().hi();
     }
@@ -182,7 +183,7 @@ public final class Coordinator implements AutoCloseable {
     List<RangeTask> tasks = ranges.stream().map(r -> new RangeTask(config.migrationId(),
         r.rangeId(), r.sweep(), r.range(), attempt.applyAsInt(r))).toList();
     publisher.publish(tasks);
-    ledger.markQueued(ranges, 1);
+    ledger.markQueued(ranges);
   }
 
   /** Writes every waiting result to the ledger; waits up to {@code waitMs} for the first. */

@@ -14,6 +14,7 @@ import java.util.Optional;
 import javax.sql.DataSource;
 import widen.queue.RangeResult;
 import widen.range.IdRange;
+import widen.schema.TableShape;
 import widen.sql.Sql;
 
 /**
@@ -80,12 +81,8 @@ public final class Ledger {
 
   /** True once {@link #ensureSchema} has run on this server (reading never creates anything). */
   public boolean exists() throws SQLException {
-    try (Connection c = db.getConnection(); PreparedStatement ps = c.prepareStatement("SELECT 1"
-        + " FROM information_schema.TABLES WHERE TABLE_SCHEMA = ? AND TABLE_NAME = 'migration'")) {
-      ps.setString(1, schema);
-      try (ResultSet rs = ps.executeQuery()) {
-        return rs.next();
-      }
+    try (Connection c = db.getConnection()) {
+      return TableShape.exists(c, schema, "migration");
     }
   }
 
@@ -184,15 +181,15 @@ public final class Ledger {
     }
   }
 
-  /** Ranges confirmed on the queue (attempt = the attempt number sent). */
-  public void markQueued(List<LedgerRange> sent, int attempt) throws SQLException {
-    String sql = "UPDATE " + ranges + " SET state = 'QUEUED', queued_at = NOW(6), attempts = ?"
+  /** Ranges confirmed on the queue; a range never sent before counts its first attempt. */
+  public void markQueued(List<LedgerRange> sent) throws SQLException {
+    String sql = "UPDATE " + ranges + " SET state = 'QUEUED', queued_at = NOW(6),"
+        + " attempts = GREATEST(attempts, 1)"
         + " WHERE migration_id = ? AND range_id = ? AND state IN ('PENDING', 'QUEUED', 'FAILED')";
     try (Connection c = db.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
       for (LedgerRange r : sent) {
-        ps.setInt(1, Math.max(attempt, r.attempts()));
-        ps.setString(2, migrationId);
-        ps.setInt(3, r.rangeId());
+        ps.setString(1, migrationId);
+        ps.setInt(2, r.rangeId());
         ps.addBatch();
       }
       ps.executeBatch();

@@ -39,7 +39,7 @@ public final class Preflight {
     try (Connection src = Databases.connect(source); Connection dst = Databases.connect(target)) {
       Broker.connect(config.broker(), "widen-preflight", null).abort();
       TableShape s = TableShape.introspect(src, "source", source.database(), source.table());
-      if (createTarget && !tableExists(dst, target)) {
+      if (createTarget && !TableShape.exists(dst, target.database(), target.table())) {
         createTarget(src, dst, s, target);
       }
       TablePair tables = TablePair.inspect(src, dst, source, target);
@@ -51,17 +51,6 @@ public final class Preflight {
     } catch (SQLException e) {
       throw new WidenException("preflight checks failed: " + Databases.oneLine(e.getMessage())
           + " (check the users' privileges)", e);
-    }
-  }
-
-  private static boolean tableExists(Connection dst, DbEndpoint target) throws SQLException {
-    try (var ps = dst.prepareStatement("SELECT 1 FROM information_schema.TABLES"
-        + " WHERE TABLE_SCHEMA = ? AND TABLE_NAME = ?")) {
-      ps.setString(1, target.database());
-      ps.setString(2, target.table());
-      try (var rs = ps.executeQuery()) {
-        return rs.next();
-      }
     }
   }
 

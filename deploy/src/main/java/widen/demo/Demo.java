@@ -145,7 +145,7 @@ public final class Demo {
     String schema = config.get(Setting.CONTROL_SCHEMA);
     for (String table : List.of("range_task", "migration")) {
       String key = table.equals("migration") ? "id" : "migration_id";
-      if (tableExists(dst, schema, table)) {
+      if (TableShape.exists(dst, schema, table)) {
         try (PreparedStatement ps = dst.prepareStatement("DELETE FROM " + Sql.quote(schema, table)
             + " WHERE " + key + " = ?")) {
           ps.setString(1, config.migrationId());
@@ -166,18 +166,6 @@ public final class Demo {
       ps.setString(2, db.table());
       try (ResultSet rs = ps.executeQuery()) {
         return rs.next() ? rs.getString(1) : null;
-      }
-    }
-  }
-
-  private static boolean tableExists(Connection c, String schema, String table)
-      throws SQLException {
-    try (PreparedStatement ps = c.prepareStatement("SELECT 1 FROM information_schema.TABLES"
-        + " WHERE TABLE_SCHEMA = ? AND TABLE_NAME = ?")) {
-      ps.setString(1, schema);
-      ps.setString(2, table);
-      try (ResultSet rs = ps.executeQuery()) {
-        return rs.next();
       }
     }
   }
