@@ -52,7 +52,46 @@ public enum Setting {
   WORKER_THREADS("worker.threads", Kind.count(1, 256), "2",
       "Ranges a worker process copies at once (one consumer, prefetch 1, each)."),
   WORKER_DRAIN_SECONDS("worker.drain_seconds", Kind.count(0, 3600), "60",
-      "On SIGTERM, how long a worker waits for ranges in hand before handing them back.");
+      "On SIGTERM, how long a worker waits for ranges in hand before handing them back."),
+
+  SWEEP_WINDOW_IDS("sweep.window_ids", Kind.count(0, 1_000_000_000), "1000",
+      "Each delta sweep starts this many ids below the previous high-water mark, re-reading rows"
+          + " that committed late."),
+  SWEEP_UNTIL_ROWS("sweep.until_rows", Kind.count(0, 1_000_000_000), "1000",
+      "Delta sweeps repeat until one finds fewer new rows than this; verification follows."),
+  SWEEP_TRX_WARN_SECONDS("sweep.trx_warn_seconds", Kind.count(1, 86_400), "300",
+      "Each sweep waits for every source transaction open when its high-water mark was read (needs"
+          + " PROCESS on the source); past this many seconds it warns, naming them."),
+  SWEEP_INTERVAL_SECONDS("sweep.interval_seconds", Kind.count(1, 86_400), "30",
+      "While waiting for the flip, how often the rows written since the last sweep are counted;"
+          + " past sweep.until_rows a new sweep runs."),
+  VERIFY_DELETE_EXTRA("verify.delete_extra", Kind.BOOLEAN, "false",
+      "Delete target rows inside a verified range that the source no longer has (else reported"
+          + " and the range stays unverified)."),
+  HEADROOM_MIN_OFFSET("headroom.min_offset", Kind.count(1, 1_000_000_000_000L), "10000",
+      "widen prepare sets the target's AUTO_INCREMENT at least this far above the source's"
+          + " largest id (Open edX's STUDENTMODULEHISTORYEXTENDED_OFFSET)."),
+  HEADROOM_MIN_FREE("headroom.min_free", Kind.count(1, 1_000_000_000_000L), "1000",
+      "The coordinator refuses to start or to advise the flip while fewer ids than this are free"
+          + " between the source's largest id and the target's AUTO_INCREMENT."),
+  HEADROOM_CUTOVER_MINUTES("headroom.cutover_minutes", Kind.count(1, 525_600), "60",
+      "How long the old table may still take writes after widen prepare; with the measured write"
+          + " rate this sizes the id offset (twice the expected rows, at least min_offset)."),
+  HEADROOM_SAMPLE_SECONDS("headroom.sample_seconds", Kind.count(1, 3600), "10",
+      "How long widen prepare watches the source's largest id to measure its write rate."),
+  FLIP_QUIET_SECONDS("flip.quiet_seconds", Kind.count(0, 86_400), "60",
+      "After the flip, the old table must receive no new row for this long before the final"
+          + " sweep."),
+  FLIP_WEBHOOK_URL("flip.webhook_url", Kind.HTTP_URL, "",
+      "If set, the flip advice (JSON) is POSTed here when the migration is ready to flip."),
+  READ_KEY_COLUMN("read.key_column", Kind.NAME, "student_module_id",
+      "Column the history read API selects by (GET /history/{key}); it must be indexed."),
+  HTTP_PORT("http.port", Kind.count(0, 65_535), "8407",
+      "The coordinator's HTTP port (read API); 0 picks a free port and logs it."),
+  CLEANUP_BATCH_ROWS("cleanup.batch_rows", Kind.count(1, 1_000_000), "20000",
+      "widen cleanup --slow-delete deletes the old table's rows this many at a time."),
+  CLEANUP_PAUSE_MS("cleanup.pause_ms", Kind.count(0, 600_000), "3000",
+      "Pause between two delete batches of widen cleanup --slow-delete.");
 
   /** The value types a key can have, each with its own validation. */
   public record Kind(String name, long min, long max) {
@@ -62,6 +101,8 @@ public enum Setting {
     static final Kind FILE = new Kind("file", 0, 0);
     static final Kind JDBC_URL = new Kind("jdbc-url", 0, 0);
     static final Kind AMQP_URL = new Kind("amqp-url", 0, 0);
+    static final Kind HTTP_URL = new Kind("http-url", 0, 0);
+    static final Kind BOOLEAN = new Kind("boolean", 0, 0);
 
     static Kind count(long min, long max) {
       return new Kind("count", min, max);
@@ -69,6 +110,11 @@ public enum Setting {
 
     boolean isCount() {
       return name.equals("count");
+    }
+
+    /** Kinds whose empty value means "not set" rather than "missing". */
+    boolean mayBeEmpty() {
+      return this == SECRET || this == FILE || this == HTTP_URL;
     }
   }
 

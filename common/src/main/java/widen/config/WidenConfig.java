@@ -80,6 +80,14 @@ public final class WidenConfig {
     return Integer.parseInt(values.get(s));
   }
 
+  public long getLong(Setting s) {
+    return Long.parseLong(values.get(s));
+  }
+
+  public boolean getBoolean(Setting s) {
+    return Boolean.parseBoolean(values.get(s));
+  }
+
   public String migrationId() {
     return get(Setting.MIGRATION_ID);
   }
@@ -215,7 +223,7 @@ public final class WidenConfig {
 
   private static String validated(Setting s, String v) {
     String key = s.key();
-    if (v == null || (v.isBlank() && s.kind() != Setting.Kind.SECRET && s.kind() != Setting.Kind.FILE)) {
+    if (v == null || (v.isBlank() && !s.kind().mayBeEmpty())) {
       throw new WidenException("missing config key " + key + ": set it in the config file or "
           + s.envName() + " (" + s.description() + ")");
     }
@@ -240,6 +248,11 @@ public final class WidenConfig {
       checkJdbcUrl(key, v);
     } else if (kind == Setting.Kind.AMQP_URL) {
       checkAmqpUrl(key, v);
+    } else if (kind == Setting.Kind.BOOLEAN && !v.equals("true") && !v.equals("false")) {
+      throw new WidenException("config key " + key + " is '" + v + "': use true or false");
+    } else if (kind == Setting.Kind.HTTP_URL && !v.isEmpty() && !v.matches("https?://[^@\\s]+")) {
+      throw new WidenException("config key " + key + " is not of the form http(s)://host[:port]/path"
+          + " (no credentials in it): correct it or leave it empty");
     } else if (kind == Setting.Kind.FILE && !v.isEmpty() && !Files.isReadable(Path.of(v))) {
       throw new WidenException("config key " + key + " names " + v + ", which is not a readable file");
     }

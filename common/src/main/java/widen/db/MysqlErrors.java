@@ -12,6 +12,8 @@ public final class MysqlErrors {
   public static final int TABLE_ACCESS_DENIED = 1142;
   public static final int DB_ACCESS_DENIED = 1044;
   public static final int NO_SUCH_TABLE = 1146;
+  /** "you need (at least one of) the X privilege(s)", e.g. PROCESS for INNODB_TRX. */
+  public static final int SPECIFIC_ACCESS_DENIED = 1227;
   public static final int LOCK_WAIT_TIMEOUT = 1205;
   public static final int DEADLOCK = 1213;
   public static final int READ_ONLY = 1290;

@@ -48,10 +48,24 @@ public final class TableChecksum {
 
   /** The result: equal for two tables holding equal values in the given columns. */
   public record Sum(long rows, BigDecimal high, BigDecimal low) {
+    public static final Sum ZERO = new Sum(0, BigDecimal.ZERO, BigDecimal.ZERO);
+
+    /**
+     * The sum of two disjoint parts: the checksum is a plain sum over rows, so the sums of all
+     * ranges of a table equal the checksum of the whole table.
+     */
+    public Sum plus(Sum other) {
+      return new Sum(rows + other.rows, high.add(other.high), low.add(other.low));
+    }
+
+    /** The two sums in hex, as one word for reports. */
+    public String checksum() {
+      return high.toBigInteger().toString(16) + "-" + low.toBigInteger().toString(16);
+    }
+
     @Override
     public String toString() {
-      return rows + " rows, checksum " + high.toBigInteger().toString(16) + "-"
-          + low.toBigInteger().toString(16);
+      return rows + " rows, checksum " + checksum();
     }
   }
 

@@ -6,8 +6,6 @@ import java.io.IOException;
 import java.net.InetAddress;
 import java.sql.Connection;
 import java.sql.SQLException;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
@@ -17,82 +15,298 @@ import widen.config.Setting;
 import widen.config.WidenConfig;
 import widen.db.Databases;
 import widen.queue.Broker;
-import widen.queue.RangeResult;
-import widen.queue.RangeTask;
+import widen.queue.RangeTask.Kind;
 import widen.queue.Topology;
 import widen.range.RangePlanner;
+import widen.schema.TablePair;
 
 /**
- * Runs one migration: plans ranges into the ledger and onto the task queue, reads the workers'
- * results into the ledger, sends failed ranges again or parks them, and ends when every range up
- * to the high-water mark is copied.
+ * Runs one migration from start to COMPLETE, one phase after another ({@link Phase}), every
+ * decision read back from the ledger so a restart at any moment carries on where it stopped:
+ * backfill, delta sweeps until the tail is small, verification of every range, the flip advice,
+ * then after {@code widen flip --confirm} the final sweep and its verification.
  *
  * <p>The ledger is written before the queue: a range is recorded PENDING, then published and
- * confirmed, then marked QUEUED. A restart republishes whatever is not DONE; the copy being
+ * confirmed, then marked QUEUED. A restart republishes whatever is not DONE; copy and verify being
  * idempotent, a range sent twice costs time, never correctness.
  */
 public final class Coordinator implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(Coordinator.class);
-  /** Ranges planned, recorded and published per step of the loop. */
-  static final int PLAN_BATCH = 200;
   private static final long PROGRESS_EVERY_MS = 5_000;
 
   private final WidenConfig config;
   private final Preflight.Checked checked;
+  private final TablePair tables;
   private final String owner;
-  private final int maxAttempts;
+  private final long untilRows;
+  private final long minFree;
   private HikariDataSource control;
   private Ledger ledger;
   private MigrationLock lock;
   private com.rabbitmq.client.Connection broker;
-  private TaskPublisher publisher;
-  private ResultInbox inbox;
-  private long lastProgress;
+  private TaskBoard board;
+  private Backfill backfill;
+  private Sweeper sweeper;
+  private VerifyPlanner verifyPlanner;
+  private FlipAdvisor advisor;
+  private HighWaterMark marks;
+  private Connection src;
+  private Connection dst;
   private int nextRangeId;
+  private long lastProgress;
+  private long nextTailCheck;
+  private long quietSince;
+  private long quietMax = Long.MIN_VALUE;
+  private String blocked;
 
   public Coordinator(WidenConfig config, Preflight.Checked checked) {
     this.config = config;
     this.checked = checked;
+    this.tables = checked.tables();
     this.owner = host() + ":" + ProcessHandle.current().pid();
-    this.maxAttempts = config.getInt(Setting.COPY_MAX_ATTEMPTS);
+    this.untilRows = config.getLong(Setting.SWEEP_UNTIL_ROWS);
+    this.minFree = config.getLong(Setting.HEADROOM_MIN_FREE);
   }
 
-  /** Takes the migration's lock, then runs it to the end of the backfill. */
+  /**
+   * Checks the id headroom, takes the migration's lock, then runs the migration to COMPLETE.
+   * Nothing is written before the headroom check passes.
+   */
   public Phase run() throws SQLException, IOException, InterruptedException, TimeoutException {
     String schema = config.get(Setting.CONTROL_SCHEMA);
     control = Databases.pool(config.target(), 3, "widen-ledger");
     ledger = new Ledger(control, schema, config.migrationId());
-    Optional<String> holder = ledger.migration().map(Migration::owner);
+    src = Databases.connect(config.source());
+    dst = Databases.connect(config.target());
+    Optional<Migration> found = ledger.migration();
+    refuseWithoutHeadroom(found.isPresent() ? ledger.lastSweep().orElseThrow().mark()
+        : firstFromMark());
     lock = MigrationLock.acquire(Databases.connect(config.target()), schema, config.migrationId(),
-        holder);
+        found.map(Migration::owner));
     ledger.ensureSchema();
     Migration m = loadOrCreate();
     ledger.setOwner(owner);
     connectBroker();
     log.info("migration={} coordinator {} holds the migration, phase {}", m.id(), owner, m.phase());
-    republishUnfinished();
-    return loop(m);
+    int resent = board.republishUnfinished();
+    if (resent > 0) {
+      log.info("migration={} resumed: {} unfinished ranges sent again", m.id(), resent);
+    }
+    nextRangeId = ledger.nextRangeId();
+    RangePlanner planner = new RangePlanner(tables.source().database(), tables.source().table(),
+        m.primaryKey(), config.getInt(Setting.PLAN_RANGE_ROWS));
+    backfill = new Backfill(ledger, board, planner, m, nextRangeId);
+    marks = new HighWaterMark(tables.source().database(), tables.source().table(), m.primaryKey(),
+        config.getInt(Setting.SWEEP_TRX_WARN_SECONDS));
+    sweeper = new Sweeper(ledger, board, planner, marks, config.getLong(Setting.SWEEP_WINDOW_IDS));
+    verifyPlanner = new VerifyPlanner(ledger, board);
+    advisor = new FlipAdvisor(ledger, config.get(Setting.FLIP_WEBHOOK_URL));
+    return loop();
+  }
+
+  private Phase loop() throws SQLException, IOException, InterruptedException, TimeoutException {
+    while (true) {
+      if (!lock.held()) {
+        throw new WidenException("lost the migration lock (control connection dropped):"
+            + " restart the coordinator");
+      }
+      Migration m = ledger.migration().orElseThrow();
+      if (m.phase() == Phase.COMPLETE) {
+        logProgress(m, true);
+        return Phase.COMPLETE;
+      }
+      boolean planning = !backfill.planningDone();
+      board.drain(planning ? 0 : 500);
+      step(m);
+      logProgress(m, false);
+    }
+  }
+
+  /** One step of the current phase; each reads its state from the ledger, none waits long. */
+  private void step(Migration m) throws SQLException, IOException, InterruptedException,
+      TimeoutException {
+    switch (m.phase()) {
+      case PLANNED, BACKFILLING -> {
+        if (!backfill.planningDone()) {
+          backfill.step(src);
+          nextRangeId = backfill.nextRangeId();
+        } else if (ledger.open(Kind.COPY) == 0) {
+          ledger.setPhase(Phase.CATCHING_UP);
+          log.info("migration={} backfill complete; delta sweeps begin", m.id());
+        }
+      }
+      case CATCHING_UP -> catchUp(m);
+      case VERIFYING -> finishVerification(m);
+      case READY_TO_FLIP -> awaitFlip(m);
+      case FINAL_SWEEP -> finalSweep(m);
+      case COMPLETE -> { }
+    }
+  }
+
+  /** Sweeps until the newest sweep and the rows since both fall under sweep.until_rows. */
+  private void catchUp(Migration m) throws SQLException, IOException, InterruptedException,
+      TimeoutException {
+    if (ledger.open(Kind.COPY) > 0) {
+      return;
+    }
+    Sweep last = ledger.lastSweep().orElseThrow();
+    if (last.number() >= 1 && last.rowsNew() < untilRows && tail(last) < untilRows) {
+      nextRangeId = verifyPlanner.plan(verifiedThrough(m), last.mark(), Phase.VERIFYING,
+          nextRangeId);
+    } else {
+      sweeper.plan(src, last, false, nextRangeId);
+      nextRangeId = ledger.nextRangeId();
+    }
+  }
+
+  /** When every verify task is done: checks the headroom and the tail, then advises the flip. */
+  private void finishVerification(Migration m) throws SQLException {
+    if (ledger.open(Kind.VERIFY) > 0 || ledger.open(Kind.COPY) > 0) {
+      return;
+    }
+    if (m.verifiedThrough() == null || !m.verifiedThrough().equals(m.verifyPlannedThrough())) {
+      ledger.setVerifiedThrough(m.verifyPlannedThrough());
+    }
+    Sweep last = ledger.lastSweep().orElseThrow();
+    long tail = tail(last);
+    if (tail >= untilRows) {
+      ledger.setPhase(Phase.CATCHING_UP);
+      return;
+    }
+    Headroom headroom = headroom(last.mark());
+    if (block(headroom.problem().orElse(null))) {
+      return;
+    }
+    advisor.advise(last, headroom, tail);
+    nextTailCheck = System.currentTimeMillis() + tailCheckMs();
+  }
+
+  /**
+   * Waits for {@code widen flip --confirm}. Meanwhile, if the old table takes more than
+   * sweep.until_rows new rows or the headroom shrinks, the advice is withdrawn and the migration
+   * catches up (or waits for the headroom) again.
+   */
+  private void awaitFlip(Migration m) throws SQLException {
+    if (m.flipConfirmed()) {
+      ledger.setPhase(Phase.FINAL_SWEEP);
+      log.warn("migration={} flip confirmed: the application writes only to the new table;"
+          + " waiting {} s of quiet on the old table for the final sweep", m.id(),
+          config.getInt(Setting.FLIP_QUIET_SECONDS));
+      return;
+    }
+    if (System.currentTimeMillis() < nextTailCheck) {
+      return;
+    }
+    nextTailCheck = System.currentTimeMillis() + tailCheckMs();
+    Sweep last = ledger.lastSweep().orElseThrow();
+    long tail = tail(last);
+    Optional<String> problem = headroom(last.mark()).problem();
+    if (tail >= untilRows || problem.isPresent()) {
+      ledger.withdrawAdvice(problem.isPresent() ? Phase.VERIFYING : Phase.CATCHING_UP);
+      log.warn("migration={} flip advice withdrawn: {}", m.id(), problem.orElse(tail
+          + " rows written to the old table since the last sweep; sweeping again"));
+    }
+  }
+
+  /**
+   * After the flip: once the old table has been quiet for flip.quiet_seconds, sweeps everything
+   * written since the last sweep, verifies it, and completes.
+   */
+  private void finalSweep(Migration m) throws SQLException, IOException, InterruptedException,
+      TimeoutException {
+    Sweep last = ledger.lastSweep().orElseThrow();
+    if (!last.isFinal()) {
+      if (oldTableQuiet() && ledger.open(Kind.COPY) == 0) {
+        sweeper.plan(src, last, true, nextRangeId);
+        nextRangeId = ledger.nextRangeId();
+      }
+      return;
+    }
+    if (ledger.open(Kind.COPY) > 0) {
+      return;
+    }
+    if (m.verifyPlannedThrough() == null || m.verifyPlannedThrough() < last.mark()) {
+      nextRangeId = verifyPlanner.plan(verifiedThrough(m), last.mark(), null, nextRangeId);
+      return;
+    }
+    if (ledger.open(Kind.VERIFY) > 0) {
+      return;
+    }
+    ledger.setVerifiedThrough(last.mark());
+    advisor.complete(last, headroom(last.mark()));
+  }
+
+  /** True once the source's largest id has not changed for flip.quiet_seconds. */
+  private boolean oldTableQuiet() throws SQLException {
+    long max = marks.max(src).orElse(Long.MIN_VALUE);
+    long now = System.currentTimeMillis();
+    if (max != quietMax) {
+      quietMax = max;
+      quietSince = now;
+    }
+    return now - quietSince >= config.getInt(Setting.FLIP_QUIET_SECONDS) * 1000L;
+  }
+
+  /** Rows in the old table above the last sweep's mark. */
+  private long tail(Sweep last) throws SQLException {
+    long max = marks.max(src).orElse(last.mark());
+    return max > last.mark() ? marks.count(src, last.mark(), max) : 0;
+  }
+
+  private Headroom headroom(long copiedThrough) throws SQLException {
+    return Headroom.measure(src, dst, tables.source(), tables.target(), copiedThrough, minFree);
+  }
+
+  /** Refuses to start, writing nothing, when the application's new rows could collide. */
+  private void refuseWithoutHeadroom(long copiedThrough) throws SQLException {
+    Optional<String> problem = headroom(copiedThrough).problem();
+    if (problem.isPresent()) {
+      throw new WidenException(problem.get());
+    }
+  }
+
+  /** Records (and logs once per change) why the flip is held back; false when nothing holds it. */
+  private boolean block(String reason) {
+    if (reason != null && !reason.equals(blocked)) {
+      log.error("migration={} flip held back: {}", config.migrationId(), reason);
+    }
+    blocked = reason;
+    return reason != null;
+  }
+
+  private long tailCheckMs() {
+    return config.getInt(Setting.SWEEP_INTERVAL_SECONDS) * 1000L;
+  }
+
+  private static long verifiedThrough(Migration m) {
+    return m.verifiedThrough() == null ? Long.MIN_VALUE : m.verifiedThrough();
+  }
+
+  /** Where the backfill starts: one below the smallest source id (0 for an empty table). */
+  private long firstFromMark() {
+    return checked.bounds().empty() ? 0 : checked.bounds().before();
   }
 
   private Migration loadOrCreate() throws SQLException {
     Optional<Migration> found = ledger.migration();
-    String src = checked.tables().source().qualifiedName();
-    String dst = checked.tables().target().qualifiedName();
+    String srcName = tables.source().qualifiedName();
+    String dstName = tables.target().qualifiedName();
     if (found.isPresent()) {
       Migration m = found.get();
-      if (!m.sourceTable().equals(src) || !m.targetTable().equals(dst)) {
+      if (!m.sourceTable().equals(srcName) || !m.targetTable().equals(dstName)) {
         throw new WidenException("migration " + m.id() + " in the ledger copies " + m.sourceTable()
-            + " to " + m.targetTable() + ", but the config says " + src + " to " + dst
+            + " to " + m.targetTable() + ", but the config says " + srcName + " to " + dstName
             + ": use another migration.id");
       }
       return m;
     }
     RangePlanner.Bounds b = checked.bounds();
-    Long hwm = b.empty() ? null : b.max();
-    Long start = b.empty() ? null : b.before();
-    Migration m = new Migration(config.migrationId(), Phase.PLANNED, src, dst,
-        checked.tables().mapping().primaryKey(), hwm, start, b.empty(), owner);
-    ledger.create(m);
+    long from = firstFromMark();
+    long hwm = b.empty() ? 0 : b.max();
+    Migration m = Migration.start(config.migrationId(), srcName, dstName,
+        tables.mapping().primaryKey(), hwm, from, b.empty(), owner);
+    // The backfill's rows are not counted here (a full scan on a big table); the plan has them.
+    ledger.create(m, new Sweep(0, from, hwm, from, 0, false));
     log.info("migration={} created: ids {} to {}, high-water mark {}", m.id(),
         b.empty() ? "-" : b.min(), b.empty() ? "-" : b.max(), hwm);
     return m;
@@ -103,140 +317,18 @@ public final class Coordinator implements AutoCloseable {
     Topology topology = new Topology(config.broker().queueNamespace());
     Channel ch = broker.createChannel();
     topology.declare(ch);
-    publisher = new TaskPublisher(ch, topology);
-    inbox = new ResultInbox(broker.createChannel(), topology);
+    board = new TaskBoard(ledger, new TaskPublisher(ch, topology),
+        new ResultInbox(broker.createChannel(), topology), config.getInt(Setting.COPY_MAX_ATTEMPTS));
   }
 
-  /**
-   * After a restart the queue may hold tasks from before; they are dropped and every range not
-   * DONE is sent again, so the queue matches the ledger exactly.
-   */
-  private void republishUnfinished() throws SQLException, IOException, InterruptedException,
-      TimeoutException {
-    publisher.purgeWaiting();
-    int after = 0;
-    int sent = 0;
-    for (List<LedgerRange> page; !(page = ledger.unfinished(after, 1000)).isEmpty(); ) {
-      publishRanges(page, r -> Math.max(1, r.attempts()));
-      after = page.get(page.size() - 1).rangeId();
-      sent += page.size();
-    }
-    if (sent > 0) {
-      log.info("migration={} resumed: {} unfinished ranges sent again", config.migrationId(), sent);
-    }
-  }
-
-  private Phase loop(Migration m) throws SQLException, IOException, InterruptedException,
-      TimeoutException {
-    nextRangeId = ledger.nextRangeId();
-    RangePlanner planner = new RangePlanner(checked.tables().source().database(),
-        checked.tables().source().table(), m.primaryKey(), config.getInt(Setting.PLAN_RANGE_ROWS));
-    boolean planningDone = m.planningDone();
-    long plannedThrough = m.plannedThrough() == null ? 0 : m.plannedThrough();
-    try (Connection src = Databases.connect(config.source())) {
-      while (true) {
-        if (!lock.held()) {
-          throw new WidenException("lost the migration lock (control connection dropped):"
-              + " restart the coordinator");
-        }
-        if (!planningDone) {
-          plannedThrough = planStep(planner, src, plannedThrough, m.highWaterMark());
-          planningDone = plannedThrough >= m.highWaterMark();
-        }
-        drainResults(planningDone ? 1000 : 0);
-        if (planningDone && finished()) {
-          ledger.setPhase(Phase.BACKFILLED);
-          logProgress(true);
-          return Phase.BACKFILLED;
-        }
-        logProgress(false);
-      }
-    }
-  }
-
-  /** Plans, records and publishes up to {@link #PLAN_BATCH} ranges; returns the new mark. */
-  private long planStep(RangePlanner planner, Connection src, long after, long ceiling)
-      throws SQLException, IOException, InterruptedException, TimeoutException {
-    List<LedgerRange> batch = new ArrayList<>();
-    long mark = after;
-    while (batch.size() < PLAN_BATCH) {
-      Optional<RangePlanner.Planned> p = planner.next(src, mark, ceiling);
-      if (p.isEmpty()) {
-        mark = ceiling;
-        break;
-      }
-      batch.add(new LedgerRange(nextRangeId++, 0, p.get().range(), p.get().rows(), RangeState.PENDING,
-          0));
-      mark = p.get().range().hi();
-    }
-    ledger.addPlanned(batch, mark, mark >= ceiling);
-    publishRanges(batch, r -> 1);
-    return mark;
-  }
-
-  private void publishRanges(List<LedgerRange> ranges,
-      java.util.function.ToIntFunction<LedgerRange> attempt)
-      throws SQLException, IOException, InterruptedException, TimeoutException {
-    if (ranges.isEmpty()) {
-      return;
-    }
-    List<RangeTask> tasks = ranges.stream().map(r -> new RangeTask(config.migrationId(),
-        r.rangeId(), r.sweep(), r.range(), attempt.applyAsInt(r))).toList();
-    publisher.publish(tasks);
-    ledger.markQueued(ranges);
-  }
-
-  /** Writes every waiting result to the ledger; waits up to {@code waitMs} for the first. */
-  private void drainResults(long waitMs) throws SQLException, IOException, InterruptedException,
-      TimeoutException {
-    for (ResultInbox.Delivery d = inbox.poll(waitMs); d != null; d = inbox.poll(0)) {
-      record(d.result());
-      inbox.ack(d);
-    }
-  }
-
-  private void record(RangeResult r) throws SQLException, IOException, InterruptedException,
-      TimeoutException {
-    Optional<LedgerRange> known = ledger.range(r.task().rangeId());
-    if (known.isEmpty() || !known.get().range().equals(r.task().range())) {
-      log.warn("migration={} ignored a result for range {} {} that the ledger does not hold",
-          config.migrationId(), r.task().rangeId(), r.task().range());
-      return;
-    }
-    if (r.ok()) {
-      ledger.done(r);
-    } else if (known.get().state() == RangeState.DONE) {
-      log.info("range {} failed on {} but another copy already succeeded", r.task().rangeId(),
-          r.worker());
-    } else if (r.task().attempt() >= maxAttempts) {
-      ledger.failed(r, true);
-      publisher.park(r);
-      log.error("migration={} range={} {} parked after {} attempts: {}", config.migrationId(),
-          r.task().rangeId(), r.task().range(), r.task().attempt(), r.error());
-    } else {
-      ledger.failed(r, false);
-      RangeTask again = new RangeTask(r.task().migrationId(), r.task().rangeId(), r.task().sweep(),
-          r.task().range(), r.task().attempt() + 1);
-      publisher.publish(List.of(again));
-      log.warn("migration={} range={} attempt {} failed on {}, sent again: {}",
-          config.migrationId(), r.task().rangeId(), r.task().attempt(), r.worker(), r.error());
-    }
-  }
-
-  /** True when no range is waiting or being copied. Parked ranges keep the migration open. */
-  private boolean finished() throws SQLException {
-    var totals = ledger.totals();
-    return totals.get(RangeState.PENDING)[0] == 0 && totals.get(RangeState.QUEUED)[0] == 0
-        && totals.get(RangeState.FAILED)[0] == 0;
-  }
-
-  private void logProgress(boolean force) throws SQLException {
+  private void logProgress(Migration m, boolean force) throws SQLException {
     long now = System.currentTimeMillis();
     if (!force && now - lastProgress < PROGRESS_EVERY_MS) {
       return;
     }
     lastProgress = now;
-    log.info("migration={} {}", config.migrationId(), Progress.read(ledger).oneLine());
+    log.info("migration={} {} {}", config.migrationId(), m.phase(),
+        Progress.read(ledger).oneLine());
   }
 
   @Override
@@ -247,6 +339,12 @@ public final class Coordinator implements AutoCloseable {
       }
       if (lock != null) {
         lock.close();
+      }
+      if (src != null) {
+        src.close();
+      }
+      if (dst != null) {
+        dst.close();
       }
     } catch (IOException | SQLException e) {
       log.debug("close: {}", e.toString());

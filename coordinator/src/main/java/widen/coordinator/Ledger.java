@@ -5,38 +5,53 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.sql.Types;
-import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import javax.sql.DataSource;
+import widen.WidenException;
+import widen.db.Jdbc;
 import widen.queue.RangeResult;
+import widen.queue.RangeTask;
 import widen.range.IdRange;
 import widen.schema.TableShape;
 import widen.sql.Sql;
+import widen.verify.RangeVerdict;
+import widen.verify.TableChecksum;
 
 /**
- * The durable record of a migration, in the control schema: one row per migration with its phase
- * and planning progress, one row per range with its bounds, state, attempts, rows, worker, times
- * and last error. The coordinator's memory is only a cache of this: a restart reads it back.
+ * The durable record of a migration, in the control schema: one row per migration with its phase,
+ * marks, flip advice and report; one row per sweep with its high-water marks; one row per range
+ * task with its bounds, kind, state, attempts, rows, worker, times, last error and, for verify
+ * tasks, both sides' checksums. The coordinator's memory is only a cache of this: a restart reads
+ * it back.
  *
  * <p>All SQL on the ledger is in this class.
  */
 public final class Ledger {
+  private static final String RANGE_COLUMNS =
+      "range_id, kind, sweep, lo, hi, rows_planned, state, attempts";
   private final DataSource db;
+  private final Jdbc jdbc;
   private final String schema;
   private final String migrationId;
   private final String migrations;
+  private final String sweeps;
   private final String ranges;
 
   public Ledger(DataSource db, String schema, String migrationId) {
     this.db = db;
+    this.jdbc = new Jdbc(db);
     this.schema = schema;
     this.migrationId = migrationId;
     this.migrations = Sql.quote(schema, "migration");
+    this.sweeps = Sql.quote(schema, "sweep");
     this.ranges = Sql.quote(schema, "range_task");
+  }
+
+  public String migrationId() {
+    return migrationId;
   }
 
   /** Creates the control schema and its tables if missing; harmless when they exist. */
@@ -50,16 +65,35 @@ public final class Ledger {
           + " target_table VARCHAR(255) NOT NULL,"
           + " primary_key VARCHAR(64) NOT NULL,"
           + " high_water_mark BIGINT NULL COMMENT 'max source id when planning began',"
-          + " planned_through BIGINT NULL COMMENT 'ranges cover ids up to here',"
+          + " planned_through BIGINT NULL COMMENT 'backfill ranges cover ids up to here',"
           + " planning_done BOOLEAN NOT NULL DEFAULT FALSE,"
           + " owner VARCHAR(255) NULL COMMENT 'coordinator host:pid holding the migration',"
+          + " verified_through BIGINT NULL COMMENT 'every id up to here verified equal',"
+          + " verify_planned_through BIGINT NULL COMMENT 'verify ranges planned up to here',"
+          + " flip_confirmed_at DATETIME(6) NULL COMMENT 'widen flip --confirm',"
+          + " advice TEXT NULL COMMENT 'flip advice with its evidence (JSON)',"
+          + " advised_at DATETIME(6) NULL,"
+          + " report TEXT NULL COMMENT 'final report (JSON)',"
+          + " completed_at DATETIME(6) NULL,"
           + " created_at DATETIME(6) NOT NULL DEFAULT CURRENT_TIMESTAMP(6),"
           + " updated_at DATETIME(6) NOT NULL DEFAULT CURRENT_TIMESTAMP(6)"
           + "   ON UPDATE CURRENT_TIMESTAMP(6)"
           + ") ENGINE=InnoDB");
+      s.execute("CREATE TABLE IF NOT EXISTS " + sweeps + " ("
+          + " migration_id VARCHAR(64) NOT NULL,"
+          + " sweep INT NOT NULL COMMENT '0 = backfill',"
+          + " from_mark BIGINT NOT NULL COMMENT 'previous high-water mark (exclusive)',"
+          + " mark BIGINT NOT NULL COMMENT 'high-water mark (inclusive)',"
+          + " copy_from BIGINT NOT NULL COMMENT 'from_mark less the trailing window',"
+          + " rows_new BIGINT NOT NULL COMMENT 'source rows in (from_mark, mark] when planned',"
+          + " final BOOLEAN NOT NULL DEFAULT FALSE COMMENT 'the sweep after the flip',"
+          + " planned_at DATETIME(6) NOT NULL DEFAULT CURRENT_TIMESTAMP(6),"
+          + " PRIMARY KEY (migration_id, sweep)"
+          + ") ENGINE=InnoDB");
       s.execute("CREATE TABLE IF NOT EXISTS " + ranges + " ("
           + " migration_id VARCHAR(64) NOT NULL,"
           + " range_id INT NOT NULL,"
+          + " kind VARCHAR(8) NOT NULL COMMENT 'COPY or VERIFY',"
           + " sweep INT NOT NULL DEFAULT 0 COMMENT '0 = backfill',"
           + " lo BIGINT NOT NULL COMMENT 'exclusive',"
           + " hi BIGINT NOT NULL COMMENT 'inclusive',"
@@ -72,10 +106,18 @@ public final class Ledger {
           + " started_at DATETIME(6) NULL,"
           + " finished_at DATETIME(6) NULL,"
           + " last_error TEXT NULL,"
+          + " verdict VARCHAR(16) NULL COMMENT 'MATCH or REPAIRED for a verified range',"
+          + " src_rows BIGINT NULL, src_sum_high DECIMAL(40,0) NULL, src_sum_low DECIMAL(40,0) NULL,"
+          + " dst_rows BIGINT NULL, dst_sum_high DECIMAL(40,0) NULL, dst_sum_low DECIMAL(40,0) NULL,"
+          + " note TEXT NULL COMMENT 'what verification found and repaired',"
           + " PRIMARY KEY (migration_id, range_id),"
-          + " KEY by_state (migration_id, state, range_id),"
+          + " KEY by_state (migration_id, kind, state, range_id),"
           + " KEY by_finish (migration_id, finished_at)"
           + ") ENGINE=InnoDB");
+    }
+    if (!hasColumn("migration", "verify_planned_through")) {
+      throw new WidenException("the ledger in schema " + schema + " was made by an older widen:"
+          + " drop it (DROP DATABASE " + schema + ") or set control.schema to another name");
     }
   }
 
@@ -91,94 +133,133 @@ public final class Ledger {
     if (!exists()) {
       return Optional.empty();
     }
-    String sql = "SELECT phase, source_table, target_table, primary_key, high_water_mark,"
-        + " planned_through, planning_done, owner FROM " + migrations + " WHERE id = ?";
-    try (Connection c = db.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
-      ps.setString(1, migrationId);
-      try (ResultSet rs = ps.executeQuery()) {
-        if (!rs.next()) {
-          return Optional.empty();
-        }
-        return Optional.of(new Migration(migrationId, Phase.valueOf(rs.getString(1)),
-            rs.getString(2), rs.getString(3), rs.getString(4), (Long) rs.getObject(5, Long.class),
-            (Long) rs.getObject(6, Long.class), rs.getBoolean(7), rs.getString(8)));
-      }
-    }
+    return jdbc.one("SELECT phase, source_table, target_table, primary_key, high_water_mark,"
+        + " planned_through, planning_done, owner, verified_through, verify_planned_through,"
+        + " flip_confirmed_at IS NOT NULL, advice, report FROM " + migrations + " WHERE id = ?",
+        rs -> new Migration(migrationId, Phase.valueOf(rs.getString(1)), rs.getString(2),
+            rs.getString(3), rs.getString(4), rs.getObject(5, Long.class),
+            rs.getObject(6, Long.class), rs.getBoolean(7), rs.getString(8),
+            rs.getObject(9, Long.class), rs.getObject(10, Long.class), rs.getBoolean(11),
+            rs.getString(12), rs.getString(13)),
+        migrationId);
   }
 
-  public void create(Migration m) throws SQLException {
-    String sql = "INSERT INTO " + migrations + " (id, phase, source_table, target_table,"
-        + " primary_key, high_water_mark, planned_through, planning_done, owner)"
-        + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)";
-    try (Connection c = db.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
-      ps.setString(1, m.id());
-      ps.setString(2, m.phase().name());
-      ps.setString(3, m.sourceTable());
-      ps.setString(4, m.targetTable());
-      ps.setString(5, m.primaryKey());
-      setLong(ps, 6, m.highWaterMark());
-      setLong(ps, 7, m.plannedThrough());
-      ps.setBoolean(8, m.planningDone());
-      ps.setString(9, m.owner());
-      ps.executeUpdate();
-    }
+  /** Records a new migration and its backfill as sweep 0, in one transaction. */
+  public void create(Migration m, Sweep backfill) throws SQLException {
+    jdbc.inTransaction(c -> {
+      Jdbc.update(c, "INSERT INTO " + migrations + " (id, phase, source_table, target_table,"
+          + " primary_key, high_water_mark, planned_through, planning_done, owner)"
+          + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", m.id(), m.phase().name(), m.sourceTable(),
+          m.targetTable(), m.primaryKey(), m.highWaterMark(), m.plannedThrough(),
+          m.planningDone(), m.owner());
+      insertSweep(c, backfill);
+    });
   }
 
   public void setPhase(Phase phase) throws SQLException {
-    update("UPDATE " + migrations + " SET phase = ? WHERE id = ?", phase.name(), migrationId);
+    jdbc.update("UPDATE " + migrations + " SET phase = ? WHERE id = ?", phase.name(), migrationId);
   }
 
   public void setOwner(String owner) throws SQLException {
-    update("UPDATE " + migrations + " SET owner = ? WHERE id = ?", owner, migrationId);
+    jdbc.update("UPDATE " + migrations + " SET owner = ? WHERE id = ?", owner, migrationId);
+  }
+
+  public void setVerifiedThrough(long mark) throws SQLException {
+    jdbc.update("UPDATE " + migrations + " SET verified_through = ? WHERE id = ?", mark,
+        migrationId);
+  }
+
+  /** READY_TO_FLIP with its advice; a later call replaces the advice. */
+  public void advise(String adviceJson) throws SQLException {
+    jdbc.update("UPDATE " + migrations + " SET phase = 'READY_TO_FLIP', advice = ?,"
+        + " advised_at = NOW(6) WHERE id = ?", adviceJson, migrationId);
+  }
+
+  /** Back to catching up: the tail grew or a check failed, so the advice no longer holds. */
+  public void withdrawAdvice(Phase phase) throws SQLException {
+    jdbc.update("UPDATE " + migrations + " SET phase = ?, advice = NULL, advised_at = NULL"
+        + " WHERE id = ? AND flip_confirmed_at IS NULL", phase.name(), migrationId);
+  }
+
+  /** Records the flip; true if the migration was ready for it (false changes nothing). */
+  public boolean confirmFlip() throws SQLException {
+    return jdbc.update("UPDATE " + migrations + " SET flip_confirmed_at = NOW(6)"
+        + " WHERE id = ? AND phase = 'READY_TO_FLIP' AND flip_confirmed_at IS NULL",
+        migrationId) == 1;
+  }
+
+  public void complete(String reportJson) throws SQLException {
+    jdbc.update("UPDATE " + migrations + " SET phase = 'COMPLETE', report = ?,"
+        + " completed_at = NOW(6) WHERE id = ?", reportJson, migrationId);
   }
 
   /** The next free range id (ids are dense, from 1). */
   public int nextRangeId() throws SQLException {
-    String sql = "SELECT COALESCE(MAX(range_id), 0) + 1 FROM " + ranges + " WHERE migration_id = ?";
-    try (Connection c = db.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
-      ps.setString(1, migrationId);
-      try (ResultSet rs = ps.executeQuery()) {
-        rs.next();
-        return rs.getInt(1);
-      }
-    }
+    return (int) jdbc.queryLong("SELECT COALESCE(MAX(range_id), 0) + 1 FROM " + ranges
+        + " WHERE migration_id = ?", migrationId);
   }
 
   /**
-   * Records newly planned ranges (PENDING) and how far planning got, in one transaction, so a
-   * crash never leaves ranges without the planning mark or the mark without its ranges.
+   * Records newly planned backfill ranges (PENDING) and how far planning got, in one transaction,
+   * so a crash never leaves ranges without the planning mark or the mark without its ranges.
    */
   public void addPlanned(List<LedgerRange> planned, long plannedThrough, boolean planningDone)
       throws SQLException {
-    String insert = "INSERT INTO " + ranges + " (migration_id, range_id, sweep, lo, hi,"
-        + " rows_planned, state) VALUES (?, ?, ?, ?, ?, ?, ?)";
-    String mark = "UPDATE " + migrations + " SET planned_through = ?, planning_done = ?"
-        + (planningDone ? ", phase = 'BACKFILLING'" : "") + " WHERE id = ?";
-    try (Connection c = db.getConnection()) {
-      c.setAutoCommit(false);
-      try (PreparedStatement ps = c.prepareStatement(insert);
-          PreparedStatement mk = c.prepareStatement(mark)) {
-        for (LedgerRange r : planned) {
-          ps.setString(1, migrationId);
-          ps.setInt(2, r.rangeId());
-          ps.setInt(3, r.sweep());
-          ps.setLong(4, r.range().lo());
-          ps.setLong(5, r.range().hi());
-          ps.setLong(6, r.rowsPlanned());
-          ps.setString(7, RangeState.PENDING.name());
-          ps.addBatch();
-        }
-        ps.executeBatch();
-        mk.setLong(1, plannedThrough);
-        mk.setBoolean(2, planningDone);
-        mk.setString(3, migrationId);
-        mk.executeUpdate();
-        c.commit();
-      } catch (SQLException e) {
-        c.rollback();
-        throw e;
-      }
-    }
+    jdbc.inTransaction(c -> {
+      insertRanges(c, planned);
+      Jdbc.update(c, "UPDATE " + migrations + " SET planned_through = ?, planning_done = ?"
+          + (planningDone ? ", phase = 'BACKFILLING'" : "") + " WHERE id = ?", plannedThrough,
+          planningDone, migrationId);
+    });
+  }
+
+  /** A delta sweep with all its copy ranges, in one transaction. */
+  public void addSweep(Sweep sweep, List<LedgerRange> planned) throws SQLException {
+    jdbc.inTransaction(c -> {
+      insertSweep(c, sweep);
+      insertRanges(c, planned);
+    });
+  }
+
+  /**
+   * Verify ranges up to {@code through}, with the mark and (if not null) the new phase in the same
+   * transaction: a restart either finds all of them or none, never a verification that looks
+   * finished because half of it was not recorded.
+   */
+  public void addVerify(List<LedgerRange> planned, long through, Phase phase) throws SQLException {
+    jdbc.inTransaction(c -> {
+      insertRanges(c, planned);
+      Jdbc.update(c, "UPDATE " + migrations + " SET verify_planned_through = ?"
+          + (phase == null ? "" : ", phase = '" + phase.name() + "'") + " WHERE id = ?", through,
+          migrationId);
+    });
+  }
+
+  public Optional<Sweep> lastSweep() throws SQLException {
+    return jdbc.one("SELECT sweep, from_mark, mark, copy_from, rows_new, final FROM " + sweeps
+        + " WHERE migration_id = ? ORDER BY sweep DESC LIMIT 1", Ledger::sweep, migrationId);
+  }
+
+  public List<Sweep> sweeps() throws SQLException {
+    return jdbc.list("SELECT sweep, from_mark, mark, copy_from, rows_new, final FROM " + sweeps
+        + " WHERE migration_id = ? ORDER BY sweep", Ledger::sweep, migrationId);
+  }
+
+  /**
+   * Copy ranges, with ids above {@code after}, that reach above {@code verifiedThrough}, each
+   * clipped to the ids its sweep was the first to cover: a sweep's trailing window re-copies ids
+   * an earlier sweep already covered, and verifying them twice would only cost time.
+   */
+  public List<LedgerRange> toVerify(long verifiedThrough, int after, int limit)
+      throws SQLException {
+    return jdbc.list("SELECT r.range_id, r.sweep, GREATEST(r.lo, s.from_mark, ?), r.hi,"
+        + " r.rows_planned FROM " + ranges + " r JOIN " + sweeps + " s"
+        + " ON s.migration_id = r.migration_id AND s.sweep = r.sweep"
+        + " WHERE r.migration_id = ? AND r.kind = 'COPY' AND r.range_id > ?"
+        + " AND r.hi > GREATEST(s.from_mark, ?) ORDER BY r.range_id LIMIT " + limit,
+        rs -> new LedgerRange(rs.getInt(1), RangeTask.Kind.COPY, rs.getInt(2),
+            new IdRange(rs.getLong(3), rs.getLong(4)), rs.getLong(5), RangeState.DONE, 0),
+        verifiedThrough, migrationId, after, verifiedThrough);
   }
 
   /** Ranges confirmed on the queue; a range never sent before counts its first attempt. */
@@ -196,150 +277,174 @@ public final class Ledger {
     }
   }
 
-  /** Up to {@code limit} ranges not yet copied (PENDING or QUEUED) with ids above {@code after}. */
+  /** Up to {@code limit} ranges not yet done (PENDING or QUEUED) with ids above {@code after}. */
   public List<LedgerRange> unfinished(int after, int limit) throws SQLException {
-    return select("state IN ('PENDING', 'QUEUED') AND range_id > ? ORDER BY range_id LIMIT " + limit,
-        after);
+    return selectRanges("state IN ('PENDING', 'QUEUED') AND range_id > ? ORDER BY range_id LIMIT "
+        + limit, after);
+  }
+
+  /** Parked ranges, or only {@code rangeId} when it is not null. */
+  public List<LedgerRange> parked(Integer rangeId) throws SQLException {
+    return rangeId == null ? selectRanges("state = 'FAILED' ORDER BY range_id")
+        : selectRanges("state = 'FAILED' AND range_id = ?", rangeId);
   }
 
   public Optional<LedgerRange> range(int rangeId) throws SQLException {
-    List<LedgerRange> found = select("range_id = ?", rangeId);
+    List<LedgerRange> found = selectRanges("range_id = ?", rangeId);
     return found.isEmpty() ? Optional.empty() : Optional.of(found.get(0));
   }
 
-  /** A successful copy: DONE, with its rows, worker and times. */
+  /** A successful task: DONE, with its rows, worker, times and, if verified, both checksums. */
   public void done(RangeResult r) throws SQLException {
-    String sql = "UPDATE " + ranges + " SET state = 'DONE', rows_copied = ?, worker = ?,"
+    RangeVerdict v = r.verdict();
+    TableChecksum.Sum src = v == null ? null : v.source();
+    TableChecksum.Sum dst = v == null ? null : v.target();
+    jdbc.update("UPDATE " + ranges + " SET state = 'DONE', rows_copied = ?, worker = ?,"
         + " started_at = FROM_UNIXTIME(? / 1000), finished_at = FROM_UNIXTIME(? / 1000),"
-        + " last_error = NULL WHERE migration_id = ? AND range_id = ?";
-    try (Connection c = db.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
-      ps.setLong(1, r.rows());
-      ps.setString(2, r.worker());
-      ps.setLong(3, r.startedAtMillis());
-      ps.setLong(4, r.finishedAtMillis());
-      ps.setString(5, migrationId);
-      ps.setInt(6, r.task().rangeId());
-      ps.executeUpdate();
-    }
+        + " last_error = NULL, verdict = ?, note = ?, src_rows = ?, src_sum_high = ?,"
+        + " src_sum_low = ?, dst_rows = ?, dst_sum_high = ?, dst_sum_low = ?"
+        + " WHERE migration_id = ? AND range_id = ?",
+        r.rows(), r.worker(), r.startedAtMillis(), r.finishedAtMillis(),
+        v == null ? null : v.verdict().name(), v == null ? null : v.note(),
+        src == null ? null : src.rows(), src == null ? null : src.high(),
+        src == null ? null : src.low(), dst == null ? null : dst.rows(),
+        dst == null ? null : dst.high(), dst == null ? null : dst.low(),
+        migrationId, r.task().rangeId());
   }
 
   /** A failed attempt: its error is kept; {@code parked} makes the range FAILED. */
   public void failed(RangeResult r, boolean parked) throws SQLException {
-    String sql = "UPDATE " + ranges + " SET state = ?, worker = ?, attempts = ?, last_error = ?"
-        + " WHERE migration_id = ? AND range_id = ? AND state <> 'DONE'";
-    try (Connection c = db.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
-      ps.setString(1, parked ? RangeState.FAILED.name() : RangeState.QUEUED.name());
-      ps.setString(2, r.worker());
-      ps.setInt(3, r.task().attempt());
-      ps.setString(4, r.error());
-      ps.setString(5, migrationId);
-      ps.setInt(6, r.task().rangeId());
-      ps.executeUpdate();
-    }
+    jdbc.update("UPDATE " + ranges + " SET state = ?, worker = ?, attempts = ?, last_error = ?"
+        + " WHERE migration_id = ? AND range_id = ? AND state <> 'DONE'",
+        parked ? RangeState.FAILED.name() : RangeState.QUEUED.name(), r.worker(),
+        r.task().attempt(), r.error(), migrationId, r.task().rangeId());
   }
 
-  /** Ranges, planned rows and copied rows per state. */
-  public Map<RangeState, long[]> totals() throws SQLException {
-    String sql = "SELECT state, COUNT(*), COALESCE(SUM(rows_planned), 0),"
-        + " COALESCE(SUM(rows_copied), 0) FROM " + ranges + " WHERE migration_id = ? GROUP BY state";
+  /** Parked ranges put back: PENDING with a fresh attempt count, to be published again. */
+  public int unpark(List<LedgerRange> parked) throws SQLException {
+    int n = 0;
+    for (LedgerRange r : parked) {
+      n += jdbc.update("UPDATE " + ranges + " SET state = 'PENDING', attempts = 0"
+          + " WHERE migration_id = ? AND range_id = ? AND state = 'FAILED'", migrationId,
+          r.rangeId());
+    }
+    return n;
+  }
+
+  /** Ranges, planned rows and copied rows per state, for one kind of task. */
+  public Map<RangeState, long[]> totals(RangeTask.Kind kind) throws SQLException {
     Map<RangeState, long[]> out = new EnumMap<>(RangeState.class);
     for (RangeState s : RangeState.values()) {
       out.put(s, new long[3]);
     }
-    try (Connection c = db.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
-      ps.setString(1, migrationId);
-      try (ResultSet rs = ps.executeQuery()) {
-        while (rs.next()) {
-          out.put(RangeState.valueOf(rs.getString(1)),
-              new long[] {rs.getLong(2), rs.getLong(3), rs.getLong(4)});
-        }
-      }
+    for (Object[] row : jdbc.list("SELECT state, COUNT(*), COALESCE(SUM(rows_planned), 0),"
+        + " COALESCE(SUM(rows_copied), 0) FROM " + ranges + " WHERE migration_id = ? AND kind = ?"
+        + " GROUP BY state", rs -> new Object[] {rs.getString(1), rs.getLong(2), rs.getLong(3),
+            rs.getLong(4)}, migrationId, kind.name())) {
+      out.put(RangeState.valueOf((String) row[0]),
+          new long[] {(Long) row[1], (Long) row[2], (Long) row[3]});
     }
     return out;
   }
 
+  /** Ranges of this kind not yet DONE: waiting, being worked on, or parked. */
+  public long open(RangeTask.Kind kind) throws SQLException {
+    return jdbc.queryLong("SELECT COUNT(*) FROM " + ranges + " WHERE migration_id = ? AND kind = ?"
+        + " AND state <> 'DONE'", migrationId, kind.name());
+  }
+
+  /** Both sides' checksums summed over every verified range: the whole verified id space. */
+  public TableChecksum.Sum[] verifiedSums() throws SQLException {
+    return jdbc.one("SELECT COALESCE(SUM(src_rows), 0), COALESCE(SUM(src_sum_high), 0),"
+        + " COALESCE(SUM(src_sum_low), 0), COALESCE(SUM(dst_rows), 0),"
+        + " COALESCE(SUM(dst_sum_high), 0), COALESCE(SUM(dst_sum_low), 0) FROM " + ranges
+        + " WHERE migration_id = ? AND kind = 'VERIFY' AND state = 'DONE'",
+        rs -> new TableChecksum.Sum[] {
+            new TableChecksum.Sum(rs.getLong(1), rs.getBigDecimal(2), rs.getBigDecimal(3)),
+            new TableChecksum.Sum(rs.getLong(4), rs.getBigDecimal(5), rs.getBigDecimal(6))},
+        migrationId).orElseThrow();
+  }
+
+  /** Verified ranges that needed a repair, with what was done: for the report and status. */
+  public List<String> repairs(int limit) throws SQLException {
+    return jdbc.list("SELECT range_id, lo, hi, note FROM " + ranges + " WHERE migration_id = ?"
+        + " AND kind = 'VERIFY' AND verdict = 'REPAIRED' ORDER BY range_id LIMIT " + limit,
+        rs -> "range " + rs.getInt(1) + " (" + rs.getLong(2) + ", " + rs.getLong(3) + "]: "
+            + rs.getString(4), migrationId);
+  }
+
   /**
-   * Rows of ranges finished in the last {@code seconds} seconds, and the seconds they took: from
-   * the earliest start among them to now, so a migration younger than the window is not diluted.
+   * Rows of copy ranges finished in the last {@code seconds} seconds, and the seconds they took:
+   * from the earliest start among them to now, so a migration younger than the window is not
+   * diluted.
    */
   public double[] recentThroughput(int seconds) throws SQLException {
-    String sql = "SELECT COALESCE(SUM(rows_copied), 0),"
+    return jdbc.one("SELECT COALESCE(SUM(rows_copied), 0),"
         + " TIMESTAMPDIFF(MICROSECOND, MIN(started_at), NOW(6)) / 1e6 FROM " + ranges
-        + " WHERE migration_id = ? AND state = 'DONE' AND finished_at > NOW(6) - INTERVAL ? SECOND";
-    try (Connection c = db.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
-      ps.setString(1, migrationId);
-      ps.setInt(2, seconds);
-      try (ResultSet rs = ps.executeQuery()) {
-        rs.next();
-        return new double[] {rs.getLong(1), Math.min(seconds, rs.getDouble(2))};
-      }
-    }
+        + " WHERE migration_id = ? AND kind = 'COPY' AND state = 'DONE'"
+        + " AND finished_at > NOW(6) - INTERVAL ? SECOND",
+        rs -> new double[] {rs.getLong(1), Math.min(seconds, rs.getDouble(2))}, migrationId,
+        seconds).orElseThrow();
   }
 
   /** Parked ranges with their errors, oldest first. */
   public List<String> parkedDescriptions(int limit) throws SQLException {
-    String sql = "SELECT range_id, lo, hi, attempts, last_error FROM " + ranges
-        + " WHERE migration_id = ? AND state = 'FAILED' ORDER BY range_id LIMIT " + limit;
-    List<String> out = new ArrayList<>();
-    try (Connection c = db.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
-      ps.setString(1, migrationId);
-      try (ResultSet rs = ps.executeQuery()) {
-        while (rs.next()) {
-          out.add("range " + rs.getInt(1) + " (" + rs.getLong(2) + ", " + rs.getLong(3) + "] after "
-              + rs.getInt(4) + " attempts: " + rs.getString(5));
-        }
-      }
-    }
-    return out;
+    return jdbc.list("SELECT range_id, kind, lo, hi, attempts, last_error FROM " + ranges
+        + " WHERE migration_id = ? AND state = 'FAILED' ORDER BY range_id LIMIT " + limit,
+        rs -> rs.getString(2).toLowerCase() + " range " + rs.getInt(1) + " (" + rs.getLong(3)
+            + ", " + rs.getLong(4) + "] after " + rs.getInt(5) + " attempts: " + rs.getString(6),
+        migrationId);
   }
 
   /** Distinct workers that finished a range in the last {@code seconds} seconds. */
   public List<String> activeWorkers(int seconds) throws SQLException {
-    String sql = "SELECT DISTINCT worker FROM " + ranges + " WHERE migration_id = ?"
-        + " AND finished_at > NOW(6) - INTERVAL ? SECOND ORDER BY worker";
-    List<String> out = new ArrayList<>();
-    try (Connection c = db.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
-      ps.setString(1, migrationId);
-      ps.setInt(2, seconds);
-      try (ResultSet rs = ps.executeQuery()) {
-        while (rs.next()) {
-          out.add(rs.getString(1));
-        }
+    return jdbc.list("SELECT DISTINCT worker FROM " + ranges + " WHERE migration_id = ?"
+        + " AND finished_at > NOW(6) - INTERVAL ? SECOND ORDER BY worker", rs -> rs.getString(1),
+        migrationId, seconds);
+  }
+
+  private List<LedgerRange> selectRanges(String where, Object... args) throws SQLException {
+    Object[] all = new Object[args.length + 1];
+    all[0] = migrationId;
+    System.arraycopy(args, 0, all, 1, args.length);
+    return jdbc.list("SELECT " + RANGE_COLUMNS + " FROM " + ranges + " WHERE migration_id = ? AND "
+        + where, rs -> new LedgerRange(rs.getInt(1), RangeTask.Kind.valueOf(rs.getString(2)),
+            rs.getInt(3), new IdRange(rs.getLong(4), rs.getLong(5)), rs.getLong(6),
+            RangeState.valueOf(rs.getString(7)), rs.getInt(8)), all);
+  }
+
+  private void insertRanges(Connection c, List<LedgerRange> planned) throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement("INSERT INTO " + ranges + " (migration_id, "
+        + RANGE_COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+      for (LedgerRange r : planned) {
+        ps.setString(1, migrationId);
+        ps.setInt(2, r.rangeId());
+        ps.setString(3, r.kind().name());
+        ps.setInt(4, r.sweep());
+        ps.setLong(5, r.range().lo());
+        ps.setLong(6, r.range().hi());
+        ps.setLong(7, r.rowsPlanned());
+        ps.setString(8, RangeState.PENDING.name());
+        ps.setInt(9, 0);
+        ps.addBatch();
       }
-    }
-    return out;
-  }
-
-  private List<LedgerRange> select(String where, int arg) throws SQLException {
-    String sql = "SELECT range_id, sweep, lo, hi, rows_planned, state, attempts FROM " + ranges
-        + " WHERE migration_id = ? AND " + where;
-    List<LedgerRange> out = new ArrayList<>();
-    try (Connection c = db.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
-      ps.setString(1, migrationId);
-      ps.setInt(2, arg);
-      try (ResultSet rs = ps.executeQuery()) {
-        while (rs.next()) {
-          out.add(new LedgerRange(rs.getInt(1), rs.getInt(2), new IdRange(rs.getLong(3),
-              rs.getLong(4)), rs.getLong(5), RangeState.valueOf(rs.getString(6)), rs.getInt(7)));
-        }
-      }
-    }
-    return out;
-  }
-
-  private void update(String sql, String a, String b) throws SQLException {
-    try (Connection c = db.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
-      ps.setString(1, a);
-      ps.setString(2, b);
-      ps.executeUpdate();
+      ps.executeBatch();
     }
   }
 
-  private static void setLong(PreparedStatement ps, int i, Long v) throws SQLException {
-    if (v == null) {
-      ps.setNull(i, Types.BIGINT);
-    } else {
-      ps.setLong(i, v);
-    }
+  private void insertSweep(Connection c, Sweep s) throws SQLException {
+    Jdbc.update(c, "INSERT INTO " + sweeps + " (migration_id, sweep, from_mark, mark, copy_from,"
+        + " rows_new, final) VALUES (?, ?, ?, ?, ?, ?, ?)", migrationId, s.number(), s.fromMark(),
+        s.mark(), s.copyFrom(), s.rowsNew(), s.isFinal());
+  }
+
+  private static Sweep sweep(ResultSet rs) throws SQLException {
+    return new Sweep(rs.getInt(1), rs.getLong(2), rs.getLong(3), rs.getLong(4), rs.getLong(5),
+        rs.getBoolean(6));
+  }
+
+  private boolean hasColumn(String table, String column) throws SQLException {
+    return jdbc.queryLong("SELECT COUNT(*) FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = ?"
+        + " AND TABLE_NAME = ? AND COLUMN_NAME = ?", schema, table, column) > 0;
   }
 }

@@ -4,19 +4,30 @@ import java.sql.SQLException;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import widen.queue.RangeTask;
 
 /**
- * Where the backfill stands, read from the ledger: for the coordinator's log line and for
- * {@code widen status}. The rate is over the last minute of finished ranges; the ETA is the rows
- * left at that rate.
+ * Where the copy stands, read from the ledger: for the coordinator's log line and for
+ * {@code widen status}. {@code totals} are the copy ranges (backfill and sweeps), {@code verify}
+ * the verify ranges. The rate is over the last minute of finished copy ranges; the ETA is the
+ * rows left at that rate.
  */
-public record Progress(Map<RangeState, long[]> totals, double[] recent, List<String> workers,
-    List<String> parked) {
+public record Progress(Map<RangeState, long[]> totals, Map<RangeState, long[]> verify,
+    double[] recent, List<String> workers, List<String> parked) {
   static final int RATE_WINDOW_SECONDS = 60;
 
   public static Progress read(Ledger ledger) throws SQLException {
-    return new Progress(ledger.totals(), ledger.recentThroughput(RATE_WINDOW_SECONDS),
-        ledger.activeWorkers(RATE_WINDOW_SECONDS), ledger.parkedDescriptions(20));
+    return new Progress(ledger.totals(RangeTask.Kind.COPY), ledger.totals(RangeTask.Kind.VERIFY),
+        ledger.recentThroughput(RATE_WINDOW_SECONDS), ledger.activeWorkers(RATE_WINDOW_SECONDS),
+        ledger.parkedDescriptions(20));
+  }
+
+  public long verifyRanges() {
+    return verify.values().stream().mapToLong(t -> t[0]).sum();
+  }
+
+  public long verifyDone() {
+    return verify.get(RangeState.DONE)[0];
   }
 
   public long ranges() {
@@ -56,10 +67,11 @@ public record Progress(Map<RangeState, long[]> totals, double[] recent, List<Str
   }
 
   public String oneLine() {
-    return String.format("backfill %.1f%%: ranges %d/%d done, %d queued, %d parked; rows %,d of %,d;"
-            + " %,.0f rows/s; ETA %s", 100 * fractionDone(), ranges(RangeState.DONE), ranges(),
-        ranges(RangeState.QUEUED) + ranges(RangeState.PENDING), ranges(RangeState.FAILED),
-        rowsCopied(), rowsPlanned(), rowsPerSecond(), formatEta());
+    return String.format("copy %.1f%%: ranges %d/%d done, %d queued, %d parked; rows %,d of %,d;"
+            + " %,.0f rows/s; ETA %s; verified %d/%d ranges", 100 * fractionDone(),
+        ranges(RangeState.DONE), ranges(), ranges(RangeState.QUEUED) + ranges(RangeState.PENDING),
+        ranges(RangeState.FAILED), rowsCopied(), rowsPlanned(), rowsPerSecond(), formatEta(),
+        verifyDone(), verifyRanges());
   }
 
   public String formatEta() {

@@ -5,18 +5,24 @@ import picocli.CommandLine.Option;
 import widen.config.WidenConfig;
 import widen.coordinator.Coordinator;
 import widen.coordinator.Preflight;
+import widen.coordinator.Prepare;
 
 @Command(name = "coordinator", description = "Check the tables, plan the ranges and run the "
-    + "migration; resumes from the ledger when restarted. Exits 0 when the backfill is complete.")
+    + "migration through backfill, sweeps, verification and the flip advice; resumes from the "
+    + "ledger when restarted. Exits 0 when the migration is COMPLETE.")
 final class CoordinatorCommand extends WidenCli.ConfiguredCommand {
   @Option(names = "--create-target", description = "Create the target table from the source's "
-      + "definition, with the id widened to BIGINT UNSIGNED, if it does not exist.")
+      + "definition, with the id widened to BIGINT UNSIGNED, if it does not exist, and raise "
+      + "its AUTO_INCREMENT as widen prepare does.")
   boolean createTarget;
 
   @Override
   public Integer call() throws Exception {
     WidenConfig config = config();
     Preflight.Checked checked = Preflight.run(config, createTarget);
+    if (createTarget) {
+      System.out.print(Prepare.run(config));
+    }
     try (Coordinator coordinator = new Coordinator(config, checked)) {
       coordinator.run();
     }

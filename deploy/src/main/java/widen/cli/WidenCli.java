@@ -15,8 +15,9 @@ import widen.config.WidenConfig;
  */
 @Command(name = "widen", mixinStandardHelpOptions = true, version = "widen 0.1.0",
     description = "Copies a table with a 32-bit id, online, into a table with a 64-bit id.",
-    subcommands = {DemoCommand.class, PlanCommand.class, CoordinatorCommand.class,
-        WorkerCommand.class, StatusCommand.class})
+    subcommands = {DemoCommand.class, PlanCommand.class, PrepareCommand.class,
+        CoordinatorCommand.class, WorkerCommand.class, StatusCommand.class, FlipCommand.class,
+        CleanupCommand.class})
 public final class WidenCli implements Runnable {
   public static final int BAD_INPUT = 2;
 

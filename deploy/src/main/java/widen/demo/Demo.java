@@ -14,7 +14,13 @@ import widen.WidenException;
 import widen.config.DbEndpoint;
 import widen.config.Setting;
 import widen.config.WidenConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import widen.coordinator.Ledger;
+import widen.coordinator.Phase;
+import widen.coordinator.Prepare;
 import widen.coordinator.StatusReport;
+import widen.range.IdRange;
+import widen.range.RangePlanner;
 import widen.db.Databases;
 import widen.queue.Broker;
 import widen.queue.Topology;
@@ -23,9 +29,12 @@ import widen.sql.Sql;
 import widen.verify.TableChecksum;
 
 /**
- * {@code widen demo}: a whole migration on this machine. Creates a CSMH-shaped table, copies it
- * into the extended table in the separate student_module_history database with one coordinator
- * and N workers, each a process of its own, and ends with both tables' row counts and checksums.
+ * {@code widen demo}: a whole migration on this machine, as the seed's procedure runs it. Creates
+ * a CSMH-shaped table, raises the new table's AUTO_INCREMENT (prepare), starts a simulated
+ * application writing to the old table, and migrates into the extended table in the separate
+ * student_module_history database with one coordinator and N workers, each a process of its own:
+ * backfill, delta sweeps, verification, the flip advice; then it switches the application to the
+ * new table, confirms the flip, and ends with both tables' row counts and checksums.
  */
 public final class Demo {
   /** The demo's own defaults: the local MariaDB and RabbitMQ, as the README's set-up leaves them. */
@@ -34,7 +43,12 @@ public final class Demo {
       "source.url", "jdbc:mysql://127.0.0.1:3306/widen_demo_edxapp",
       "source.user", "root",
       "target.url", "jdbc:mysql://127.0.0.1:3306/student_module_history",
-      "target.user", "root");
+      "target.user", "root",
+      "headroom.sample_seconds", "2",
+      "flip.quiet_seconds", "3",
+      "sweep.interval_seconds", "2");
+  /** The simulated application's write rate into the old table, then the new one. */
+  private static final int APP_ROWS_PER_SECOND = 50;
 
   private final WidenConfig config;
   private final long rows;
@@ -60,6 +74,10 @@ public final class Demo {
       forgetEarlierRun(dst);
     }
     say("  done in %.1f s", (System.nanoTime() - t0) / 1e9);
+    say("widen prepare: measuring the write rate and raising the new table's AUTO_INCREMENT ...");
+    System.out.print(Prepare.run(config));
+    AppWriter app = new AppWriter(source, target, APP_ROWS_PER_SECOND, AppWriter.Table.OLD).start();
+    say("the application writes about %d rows/s to the old table", APP_ROWS_PER_SECOND);
     say("starting 1 coordinator and %d workers (logs in %s)", workers, logs);
     Map<String, String> env = config.asEnvironment();
     WidenProcess coordinator = WidenProcess.start("coordinator", env,
@@ -70,11 +88,23 @@ public final class Demo {
           "worker"));
     }
     long copyStart = System.nanoTime();
-    while (coordinator.alive()) {
-      Thread.sleep(2_000);
-      showProgress();
+    boolean flipped = false;
+    try (HikariDataSource db = Databases.pool(config.target(), 1, "widen-demo")) {
+      Ledger ledger = new Ledger(db, config.get(Setting.CONTROL_SCHEMA), config.migrationId());
+      while (coordinator.alive()) {
+        Thread.sleep(2_000);
+        showProgress();
+        if (!flipped && ledger.migration().map(m -> m.phase() == Phase.READY_TO_FLIP)
+            .orElse(false)) {
+          say("flip advised: the application now writes to the new table only, and the demo"
+              + " runs `widen flip --confirm`");
+          app.writeTo(AppWriter.Table.NEW);
+          flipped = ledger.confirmFlip();
+        }
+      }
     }
     double seconds = (System.nanoTime() - copyStart) / 1e9;
+    app.close();
     int code = coordinator.waitFor(5);
     fleet.forEach(WidenProcess::terminate);
     for (WidenProcess w : fleet) {
@@ -96,8 +126,12 @@ public final class Demo {
       TableShape t = TableShape.introspect(dst, "target", config.target().database(),
           config.target().table());
       List<String> columns = s.columns().stream().map(c -> c.name()).toList();
-      TableChecksum.Sum a = TableChecksum.whole(s, columns).compute(src);
-      TableChecksum.Sum b = TableChecksum.whole(t, columns).compute(dst);
+      // The new table also holds the rows the application wrote after the flip, above the old
+      // table's ids: compare the old table's id space only.
+      IdRange old = new IdRange(Long.MIN_VALUE,
+          RangePlanner.bounds(src, s.database(), s.table(), s.primaryKey()).max());
+      TableChecksum.Sum a = TableChecksum.ranged(s, columns).compute(src, old);
+      TableChecksum.Sum b = TableChecksum.ranged(t, columns).compute(dst, old);
       say("");
       say("source %s: %s", config.source().qualifiedTable(), a);
       say("target %s: %s", config.target().qualifiedTable(), b);
@@ -113,7 +147,8 @@ public final class Demo {
   private void showProgress() {
     try {
       String status = StatusReport.render(config);
-      status.lines().filter(l -> l.startsWith("progress") || l.startsWith("rows"))
+      status.lines().filter(l -> l.startsWith("phase") || l.startsWith("progress")
+              || l.startsWith("verified") || l.startsWith("FLIP") || l.startsWith("COMPLETE"))
           .forEach(System.out::println);
     } catch (SQLException | WidenException e) {
       say("(progress not readable yet: %s)", e.getMessage());
@@ -143,7 +178,7 @@ public final class Demo {
   /** Removes the previous demo's ledger rows and queues, so the demo starts from scratch. */
   private void forgetEarlierRun(Connection dst) throws Exception {
     String schema = config.get(Setting.CONTROL_SCHEMA);
-    for (String table : List.of("range_task", "migration")) {
+    for (String table : List.of("range_task", "sweep", "migration")) {
       String key = table.equals("migration") ? "id" : "migration_id";
       if (TableShape.exists(dst, schema, table)) {
         try (PreparedStatement ps = dst.prepareStatement("DELETE FROM " + Sql.quote(schema, table)

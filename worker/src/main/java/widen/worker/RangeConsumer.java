@@ -15,6 +15,7 @@ import widen.db.MysqlErrors;
 import widen.queue.RangeResult;
 import widen.queue.RangeTask;
 import widen.queue.Topology;
+import widen.verify.RangeVerdict;
 
 /**
  * One consumer thread of a worker: its own channel, prefetch 1, so it holds one range at a time
@@ -31,15 +32,17 @@ final class RangeConsumer extends DefaultConsumer {
   private static final long CONFIRM_TIMEOUT_MS = 30_000;
 
   private final RangeCopier copier;
+  private final RangeVerifier verifier;
   private final Topology topology;
   private final String migrationId;
   private final String workerId;
   private volatile boolean busy;
 
-  RangeConsumer(Channel channel, RangeCopier copier, Topology topology, String migrationId,
-      String workerId) {
+  RangeConsumer(Channel channel, RangeCopier copier, RangeVerifier verifier, Topology topology,
+      String migrationId, String workerId) {
     super(channel);
     this.copier = copier;
+    this.verifier = verifier;
     this.topology = topology;
     this.migrationId = migrationId;
     this.workerId = workerId;
@@ -88,7 +91,7 @@ final class RangeConsumer extends DefaultConsumer {
         getChannel().basicNack(envelope.getDeliveryTag(), false, false);
         return;
       }
-      RangeResult result = copy(task);
+      RangeResult result = run(task);
       getChannel().basicPublish("", topology.results(), Topology.PERSISTENT, result.toBytes());
       getChannel().waitForConfirmsOrDie(CONFIRM_TIMEOUT_MS);
       getChannel().basicAck(envelope.getDeliveryTag(), false);
@@ -102,10 +105,17 @@ final class RangeConsumer extends DefaultConsumer {
     }
   }
 
-  private RangeResult copy(RangeTask task) throws InterruptedException {
+  private RangeResult run(RangeTask task) throws InterruptedException {
     long started = System.currentTimeMillis();
     for (int attempt = 1; ; attempt++) {
       try {
+        if (task.kind() == RangeTask.Kind.VERIFY) {
+          RangeVerdict v = verifier.verify(task.range());
+          log.info("migration={} range={} {} verified {} rows={} ms={} worker={}{}", migrationId,
+              task.rangeId(), task.range(), v.verdict(), v.source().rows(),
+              System.currentTimeMillis() - started, workerId, v.note() == null ? "" : ": " + v.note());
+          return RangeResult.verified(task, v, workerId, started);
+        }
         long rows = copier.copy(task.range());
         log.info("migration={} range={} {} copied rows={} ms={} worker={}", migrationId,
             task.rangeId(), task.range(), rows, System.currentTimeMillis() - started, workerId);

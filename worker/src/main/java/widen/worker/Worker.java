@@ -22,9 +22,9 @@ import widen.queue.Topology;
 import widen.schema.TablePair;
 
 /**
- * A stateless worker process: takes range tasks from the queue and copies them. Everything it
- * knows comes from its config and the tasks, so any number of them can run on any hosts and come
- * and go at any time.
+ * A stateless worker process: takes range tasks from the queue and copies or verifies them.
+ * Everything it knows comes from its config and the tasks, so any number of them can run on any
+ * hosts and come and go at any time.
  */
 public final class Worker implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(Worker.class);
@@ -62,6 +62,8 @@ public final class Worker implements AutoCloseable {
     target = Databases.pool(config.target(), threads, "widen-target");
     RangeCopier copier = new RangeCopier(source, target, tables.copySql(), tables.binaryColumns(),
         config.getInt(Setting.COPY_BATCH_ROWS));
+    RangeVerifier verifier = new RangeVerifier(source, target, tables, copier,
+        config.getBoolean(Setting.VERIFY_DELETE_EXTRA));
     Topology topology = new Topology(config.broker().queueNamespace());
     // One dispatch thread per consumer, so every consumer copies in parallel with the others.
     dispatch = Executors.newFixedThreadPool(threads, r -> new Thread(r, "widen-copy"));
@@ -71,7 +73,7 @@ public final class Worker implements AutoCloseable {
         topology.declare(ch);
       }
       for (int i = 0; i < threads; i++) {
-        RangeConsumer c = new RangeConsumer(broker.createChannel(), copier, topology,
+        RangeConsumer c = new RangeConsumer(broker.createChannel(), copier, verifier, topology,
             config.migrationId(), id + "/" + (i + 1));
         c.start();
         consumers.add(c);

@@ -1,0 +1,93 @@
+package widen.db;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import javax.sql.DataSource;
+
+/**
+ * The few shapes of JDBC call that control-plane code makes (the ledger, status, clean-up), each
+ * with its connection and statement closed: one statement with bound arguments, a list of rows,
+ * one row, and a group of statements in one transaction. Not for the copy hot path, which streams.
+ */
+public final class Jdbc {
+  private final DataSource db;
+
+  public Jdbc(DataSource db) {
+    this.db = db;
+  }
+
+  /** Maps the current row of a result set. */
+  @FunctionalInterface
+  public interface Row<T> {
+    T map(ResultSet rs) throws SQLException;
+  }
+
+  /** Work on one connection inside a transaction. */
+  @FunctionalInterface
+  public interface Work {
+    void run(Connection c) throws SQLException;
+  }
+
+  public int update(String sql, Object... args) throws SQLException {
+    try (Connection c = db.getConnection()) {
+      return update(c, sql, args);
+    }
+  }
+
+  public static int update(Connection c, String sql, Object... args) throws SQLException {
+    try (PreparedStatement ps = prepare(c, sql, args)) {
+      return ps.executeUpdate();
+    }
+  }
+
+  public <T> List<T> list(String sql, Row<T> row, Object... args) throws SQLException {
+    try (Connection c = db.getConnection(); PreparedStatement ps = prepare(c, sql, args);
+        ResultSet rs = ps.executeQuery()) {
+      List<T> out = new ArrayList<>();
+      while (rs.next()) {
+        out.add(row.map(rs));
+      }
+      return out;
+    }
+  }
+
+  public <T> Optional<T> one(String sql, Row<T> row, Object... args) throws SQLException {
+    List<T> found = list(sql, row, args);
+    return found.isEmpty() ? Optional.empty() : Optional.of(found.get(0));
+  }
+
+  /** The first column of the first row; 0 when there is no row or it is NULL. */
+  public long queryLong(String sql, Object... args) throws SQLException {
+    return one(sql, rs -> rs.getLong(1), args).orElse(0L);
+  }
+
+  /** Runs {@code work} in one transaction: committed if it returns, rolled back if it throws. */
+  public void inTransaction(Work work) throws SQLException {
+    try (Connection c = db.getConnection()) {
+      c.setAutoCommit(false);
+      try {
+        work.run(c);
+        c.commit();
+      } catch (SQLException | RuntimeException e) {
+        c.rollback();
+        throw e;
+      } finally {
+        c.setAutoCommit(true);
+      }
+    }
+  }
+
+  private static PreparedStatement prepare(Connection c, String sql, Object... args)
+      throws SQLException {
+    PreparedStatement ps = c.prepareStatement(sql);
+    for (int i = 0; i < args.length; i++) {
+      ps.setObject(i + 1, args[i]);
+    }
+    return ps;
+  }
+}

@@ -1,0 +1,102 @@
+package widen.coordinator;
+
+import java.io.IOException;
+import java.sql.SQLException;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.TimeoutException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import widen.queue.RangeResult;
+import widen.queue.RangeTask;
+
+/**
+ * Where the ledger meets the queue: ranges go out (recorded first, then published and confirmed,
+ * then marked QUEUED) and results come back (written to the ledger, then acknowledged). A failed
+ * range is sent again until {@code copy.max_attempts}, then parked.
+ */
+final class TaskBoard {
+  private static final Logger log = LoggerFactory.getLogger(TaskBoard.class);
+
+  private final Ledger ledger;
+  private final TaskPublisher publisher;
+  private final ResultInbox inbox;
+  private final int maxAttempts;
+
+  TaskBoard(Ledger ledger, TaskPublisher publisher, ResultInbox inbox, int maxAttempts) {
+    this.ledger = ledger;
+    this.publisher = publisher;
+    this.inbox = inbox;
+    this.maxAttempts = maxAttempts;
+  }
+
+  /** Publishes ranges already recorded PENDING, then marks them QUEUED. */
+  void publish(List<LedgerRange> ranges) throws SQLException, IOException, InterruptedException,
+      TimeoutException {
+    if (ranges.isEmpty()) {
+      return;
+    }
+    publisher.publish(ranges.stream().map(r -> new RangeTask(ledger.migrationId(), r.rangeId(),
+        r.kind(), r.sweep(), r.range(), Math.max(1, r.attempts()))).toList());
+    ledger.markQueued(ranges);
+  }
+
+  /**
+   * After a restart the queue may hold tasks from before; they are dropped and every range not
+   * DONE is sent again, so the queue matches the ledger exactly. Returns how many were sent.
+   */
+  int republishUnfinished() throws SQLException, IOException, InterruptedException,
+      TimeoutException {
+    publisher.purgeWaiting();
+    int after = 0;
+    int sent = 0;
+    for (List<LedgerRange> page; !(page = ledger.unfinished(after, 1000)).isEmpty(); ) {
+      publish(page);
+      after = page.get(page.size() - 1).rangeId();
+      sent += page.size();
+    }
+    return sent;
+  }
+
+  /** Writes every waiting result to the ledger; waits up to {@code waitMs} for the first. */
+  void drain(long waitMs) throws SQLException, IOException, InterruptedException,
+      TimeoutException {
+    for (ResultInbox.Delivery d = inbox.poll(waitMs); d != null; d = inbox.poll(0)) {
+      record(d.result());
+      inbox.ack(d);
+    }
+  }
+
+  private void record(RangeResult r) throws SQLException, IOException, InterruptedException,
+      TimeoutException {
+    RangeTask task = r.task();
+    Optional<LedgerRange> known = ledger.range(task.rangeId());
+    if (known.isEmpty() || !known.get().range().equals(task.range())
+        || known.get().kind() != task.kind()) {
+      log.warn("migration={} ignored a result for range {} {} that the ledger does not hold",
+          ledger.migrationId(), task.rangeId(), task.range());
+      return;
+    }
+    if (r.ok()) {
+      ledger.done(r);
+      if (r.verdict() != null && r.verdict().note() != null) {
+        log.warn("migration={} range={} {} verified {}: {}", ledger.migrationId(), task.rangeId(),
+            task.range(), r.verdict().verdict(), r.verdict().note());
+      }
+    } else if (known.get().state() == RangeState.DONE) {
+      log.info("range {} failed on {} but another attempt already succeeded", task.rangeId(),
+          r.worker());
+    } else if (task.attempt() >= maxAttempts) {
+      ledger.failed(r, true);
+      publisher.park(r);
+      log.error("migration={} range={} {} {} parked after {} attempts: {}", ledger.migrationId(),
+          task.rangeId(), task.kind(), task.range(), task.attempt(), r.error());
+    } else {
+      ledger.failed(r, false);
+      publisher.publish(List.of(task.nextAttempt()));
+      log.warn("migration={} range={} {} attempt {} failed on {}, sent again: {}",
+          ledger.migrationId(), task.rangeId(), task.kind(), task.attempt(), r.worker(),
+          r.error());
+    }
+  }
+}
