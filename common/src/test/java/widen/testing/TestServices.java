@@ -90,6 +90,10 @@ public final class TestServices {
     c.put("target.password", dbPassword());
     c.put("target.table", targetTable);
     c.put("control.schema", control.name());
+    c.put("http.port", "0");
+    c.put("headroom.sample_seconds", "1");
+    c.put("flip.quiet_seconds", "1");
+    c.put("sweep.interval_seconds", "1");
     c.put("broker.url", amqpUrl());
     return c;
   }

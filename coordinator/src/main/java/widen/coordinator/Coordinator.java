@@ -50,6 +50,7 @@ public final class Coordinator implements AutoCloseable {
   private VerifyPlanner verifyPlanner;
   private FlipAdvisor advisor;
   private HighWaterMark marks;
+  private CoordinatorHttp http;
   private Connection src;
   private Connection dst;
   private int nextRangeId;
@@ -83,6 +84,14 @@ public final class Coordinator implements AutoCloseable {
         : firstFromMark());
     lock = MigrationLock.acquire(Databases.connect(config.target()), schema, config.migrationId(),
         found.map(Migration::owner));
+    // Before anything is written: a port in use is refused with nothing changed.
+    http = new CoordinatorHttp(config, tables, ledger);
+    try {
+      http.start(config.getInt(Setting.HTTP_PORT));
+    } catch (Exception e) {
+      throw new WidenException("cannot listen on http.port " + config.get(Setting.HTTP_PORT) + ": "
+          + e.getMessage() + ": choose another port (0 picks a free one)", e);
+    }
     ledger.ensureSchema();
     Migration m = loadOrCreate();
     ledger.setOwner(owner);
@@ -333,6 +342,9 @@ public final class Coordinator implements AutoCloseable {
 
   @Override
   public void close() {
+    if (http != null) {
+      http.close();
+    }
     try {
       if (broker != null && broker.isOpen()) {
         broker.close(5_000);

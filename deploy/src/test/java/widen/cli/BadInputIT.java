@@ -31,7 +31,7 @@ class BadInputIT {
 
   @BeforeEach
   void setUp() throws Exception {
-    tables = Csmh.create("bad", 100);
+    tables = Csmh.create("bad", 100, true);
     config = new LinkedHashMap<>(TestServices.config("bad-" + tables.control.name(), tables.source,
         CsmhFixture.SOURCE_TABLE, tables.target, CsmhFixture.TARGET_TABLE, tables.control));
   }
@@ -103,7 +103,34 @@ class BadInputIT {
   }
 
   @Test
+  void aTargetCounterTooLowForTheNewRowsIsRefused() throws Exception {
+    refused("target AUTO_INCREMENT is 1, not above the source's max id 2147483647");
+  }
+
+  @Test
+  void prepareRaisesTheCounterAboveTheSourceAndTheGuardThenPasses() throws Exception {
+    CliRun prepared = CliRun.run(config, dir, "prepare");
+    assertEquals(0, prepared.code(), prepared.err());
+    assertTrue(prepared.out().contains("raised from 1 to 2,147,493,648"), prepared.out());
+    assertEquals(2147483647L + 10_000 + 1, tables.target.queryLong("SELECT AUTO_INCREMENT FROM"
+        + " information_schema.TABLES WHERE TABLE_SCHEMA = '" + tables.target.name()
+        + "' AND TABLE_NAME = '" + CsmhFixture.TARGET_TABLE + "'"));
+    CliRun again = CliRun.run(config, dir, "prepare");
+    assertTrue(again.out().contains("unchanged"), "never lowered or raised twice: " + again.out());
+  }
+
+  @Test
+  void aTargetRowInsideTheSourceIdsIsRefused() throws Exception {
+    assertEquals(0, CliRun.run(config, dir, "prepare").code());
+    tables.target.execute("INSERT INTO " + CsmhFixture.TARGET_TABLE + " (id, created,"
+        + " student_module_id) VALUES (50, NOW(), 1)");
+    refused("target holds 1 rows widen did not copy with ids inside the source's range"
+        + " (first id 50");
+  }
+
+  @Test
   void aSecondCoordinatorIsRefusedWithTheHolder() throws Exception {
+    assertEquals(0, CliRun.run(config, dir, "prepare").code());
     try (Connection holder = tables.target.connect();
         PreparedStatement lock = holder.prepareStatement("SELECT GET_LOCK(?, 0)")) {
       lock.setString(1, "widen:" + tables.control.name() + ":" + config.get("migration.id"));
@@ -115,12 +142,13 @@ class BadInputIT {
 
   /** Runs the coordinator, expects exit 2 and one line containing {@code expected}. */
   private String refused(String expected) throws Exception {
+    long targetRows = tables.target.queryLong("SELECT COUNT(*) FROM " + CsmhFixture.TARGET_TABLE);
     String line = run("coordinator");
     assertTrue(line.contains(expected), "expected '" + expected + "' in: " + line);
     assertFalse(tables.control.hasTable("migration"), "no ledger written");
     assertFalse(Queues.exist(WidenConfig.of(withValidKeysOnly())), "no queue declared");
-    assertEquals(0, tables.target.queryLong("SELECT COUNT(*) FROM " + CsmhFixture.TARGET_TABLE),
-        "no target row written");
+    assertEquals(targetRows, tables.target.queryLong("SELECT COUNT(*) FROM "
+        + CsmhFixture.TARGET_TABLE), "no target row written");
     return line;
   }
 

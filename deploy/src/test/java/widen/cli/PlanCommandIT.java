@@ -27,7 +27,7 @@ class PlanCommandIT {
 
   @BeforeEach
   void setUp() throws Exception {
-    tables = Csmh.create("plan", 25_000);
+    tables = Csmh.create("plan", 25_000, true);
     config = new LinkedHashMap<>(TestServices.config("plan-" + tables.control.name(),
         tables.source, CsmhFixture.SOURCE_TABLE, tables.target, CsmhFixture.TARGET_TABLE,
         tables.control));

@@ -4,6 +4,7 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.List;
 import widen.demo.CsmhFixture;
+import widen.range.IdRange;
 import widen.schema.TableShape;
 import widen.testing.TestDatabase;
 import widen.verify.TableChecksum;
@@ -20,14 +21,19 @@ public final class Csmh implements AutoCloseable {
     this.control = control;
   }
 
-  /** {@code rows} generated rows plus the edge rows, and an empty extended table. */
-  public static Csmh create(String purpose, long rows) throws SQLException {
+  /**
+   * {@code rows} generated rows, plus the edge rows if asked (they include id 2,147,483,647, after
+   * which the old table takes no more inserts), and an empty extended table.
+   */
+  public static Csmh create(String purpose, long rows, boolean edgeRows) throws SQLException {
     Csmh t = new Csmh(TestDatabase.create(purpose + "_src"), TestDatabase.create(purpose + "_dst"),
         TestDatabase.create(purpose + "_ctl"));
     try (Connection s = t.source.connect(); Connection d = t.target.connect()) {
       CsmhFixture.createSource(s, t.source.name(), CsmhFixture.SOURCE_TABLE);
       CsmhFixture.fill(s, t.source.name(), CsmhFixture.SOURCE_TABLE, 1, rows);
-      CsmhFixture.addEdgeRows(s, t.source.name(), CsmhFixture.SOURCE_TABLE);
+      if (edgeRows) {
+        CsmhFixture.addEdgeRows(s, t.source.name(), CsmhFixture.SOURCE_TABLE);
+      }
       CsmhFixture.createTarget(d, t.target.name(), CsmhFixture.TARGET_TABLE);
     }
     return t;
@@ -41,12 +47,27 @@ public final class Csmh implements AutoCloseable {
     return sum(target, CsmhFixture.TARGET_TABLE);
   }
 
+  /** Checksums of both tables over the ids in {@code range} only. */
+  public TableChecksum.Sum sourceSum(IdRange range) throws SQLException {
+    return sum(source, CsmhFixture.SOURCE_TABLE, range);
+  }
+
+  public TableChecksum.Sum targetSum(IdRange range) throws SQLException {
+    return sum(target, CsmhFixture.TARGET_TABLE, range);
+  }
+
   private static TableChecksum.Sum sum(TestDatabase db, String table) throws SQLException {
+    return sum(db, table, null);
+  }
+
+  private static TableChecksum.Sum sum(TestDatabase db, String table, IdRange range)
+      throws SQLException {
     try (Connection c = db.connect()) {
       TableShape shape = TableShape.introspect(c, "source", db.name(), table);
       List<String> columns = List.of("id", "version", "created", "state", "grade", "max_grade",
           "student_module_id");
-      return TableChecksum.whole(shape, columns).compute(c);
+      return range == null ? TableChecksum.whole(shape, columns).compute(c)
+          : TableChecksum.ranged(shape, columns).compute(c, range);
     }
   }
 

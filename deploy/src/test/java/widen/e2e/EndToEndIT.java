@@ -4,8 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
@@ -15,12 +13,12 @@ import org.junit.jupiter.api.io.TempDir;
 import widen.config.WidenConfig;
 import widen.demo.CsmhFixture;
 import widen.demo.WidenProcess;
-import widen.testing.Queues;
 import widen.testing.TestServices;
 
 /**
- * The whole backfill as an operator runs it: a coordinator and three workers, each a JVM of its
- * own, copy 200,000 CSMH-shaped rows with gaps and edge values between two databases.
+ * The whole migration as an operator runs it on a table nobody writes to: a coordinator and three
+ * workers, each a JVM of its own, copy 200,000 CSMH-shaped rows with gaps and edge values between
+ * two databases, verify them, advise the flip, and complete after it.
  */
 class EndToEndIT {
   private static final long ROWS = 200_000;
@@ -28,57 +26,58 @@ class EndToEndIT {
   @TempDir
   Path logs;
   private Csmh tables;
+  private Fleet fleet;
   private WidenConfig config;
-  private final List<WidenProcess> processes = new ArrayList<>();
 
   @BeforeEach
   void setUp() throws Exception {
-    tables = Csmh.create("e2e", ROWS);
-    Map<String, String> c = new LinkedHashMap<>(TestServices.config("e2e-" + tables.control.name(),
-        tables.source, CsmhFixture.SOURCE_TABLE, tables.target, CsmhFixture.TARGET_TABLE,
-        tables.control));
-    config = WidenConfig.of(c);
+    tables = Csmh.create("e2e", ROWS, true);
+    config = WidenConfig.of(TestServices.config("e2e-" + tables.control.name(), tables.source,
+        CsmhFixture.SOURCE_TABLE, tables.target, CsmhFixture.TARGET_TABLE, tables.control));
+    fleet = new Fleet(config, tables.control, logs);
   }
 
   @AfterEach
   void tearDown() throws Exception {
-    processes.forEach(WidenProcess::kill);
-    Queues.delete(config);
+    fleet.close();
     tables.close();
   }
 
   @Test
-  void aCoordinatorAndThreeWorkersCopyEveryRowExactly() throws Exception {
+  void aCoordinatorAndThreeWorkersCopyVerifyAndCompleteExactly() throws Exception {
+    fleet.prepare();
     long started = System.nanoTime();
-    WidenProcess coordinator = start("coordinator");
-    List<WidenProcess> workers = List.of(start("worker"), start("worker"), start("worker"));
-
-    int coordinatorExit = coordinator.waitFor(600);
+    WidenProcess coordinator = fleet.start("coordinator");
+    List<WidenProcess> workers = List.of(fleet.start("worker"), fleet.start("worker"),
+        fleet.start("worker"));
+    fleet.awaitPhase("READY_TO_FLIP", coordinator, 600);
     double seconds = (System.nanoTime() - started) / 1e9;
-    workers.forEach(WidenProcess::terminate);
-    for (WidenProcess w : workers) {
-      assertEquals(0, w.waitFor(120), "a worker drains and exits 0 on SIGTERM; " + w.tail(30));
-    }
-    assertEquals(0, coordinatorExit, coordinator.tail(40));
+    assertEquals(0, fleet.run("flip", "--confirm"));
+    assertEquals(0, coordinator.waitFor(300), coordinator.tail(40));
+    fleet.stopWorkers(workers);
 
     assertEquals(tables.sourceSum(), tables.targetSum());
     assertEquals(ROWS + 6, tables.targetSum().rows());
-    String ranges = "`" + tables.control.name() + "`.range_task";
-    assertEquals(0, tables.control.queryLong("SELECT COUNT(*) FROM " + ranges
+    assertEquals(0, tables.control.queryLong("SELECT COUNT(*) FROM " + fleet.table("range_task")
         + " WHERE state <> 'DONE'"), "every range DONE in the ledger");
-    assertEquals(ROWS + 6, tables.control.queryLong("SELECT SUM(rows_copied) FROM " + ranges));
-    assertEquals("BACKFILLED", tables.control.queryString("SELECT phase FROM `"
-        + tables.control.name() + "`.migration"));
-    System.out.printf("end-to-end: %,d rows in %.1f s = %,.0f rows/s with 3 worker processes"
-        + " (including JVM start-up)%n", ROWS + 6, seconds, (ROWS + 6) / seconds);
+    assertEquals(ROWS + 6, tables.control.queryLong("SELECT SUM(src_rows) FROM "
+        + fleet.table("range_task") + " WHERE kind = 'VERIFY'"), "every row verified once");
+    assertEquals("COMPLETE", fleet.phase());
+    String report = tables.control.queryString("SELECT report FROM " + fleet.table("migration"));
+    assertTrue(report.contains("\"match\":true"), report);
+    assertTrue(report.contains(tables.sourceSum().checksum()),
+        "the report's checksum is the whole table's: " + report);
+    System.out.printf("end-to-end: %,d rows copied and verified in %.1f s = %,.0f rows/s with 3"
+        + " worker processes (including JVM start-up)%n", ROWS + 6, seconds, (ROWS + 6) / seconds);
   }
 
   @Test
   void aCoordinatorKilledMidwayResumesFromTheLedgerAndLosesNothing() throws Exception {
-    config = config.with(Map.of("plan.range_rows", "500"));
-    WidenProcess first = start("coordinator");
-    List<WidenProcess> workers = List.of(start("worker"), start("worker"));
-    String ranges = "`" + tables.control.name() + "`.range_task";
+    fleet = new Fleet(config.with(Map.of("plan.range_rows", "500")), tables.control, logs);
+    fleet.prepare();
+    WidenProcess first = fleet.start("coordinator");
+    List<WidenProcess> workers = List.of(fleet.start("worker"), fleet.start("worker"));
+    String ranges = fleet.table("range_task");
     long done = 0;
     for (long deadline = System.nanoTime() + 300_000_000_000L; done < 20; ) {
       if (System.nanoTime() > deadline || !first.alive()) {
@@ -93,22 +92,14 @@ class EndToEndIT {
     long total = tables.control.queryLong("SELECT COUNT(*) FROM " + ranges);
     assertTrue(total > done, "killed before the end: " + done + " of " + total + " done");
 
-    WidenProcess second = start("coordinator");
-    assertEquals(0, second.waitFor(600), second.tail(40));
-    workers.forEach(WidenProcess::terminate);
-    for (WidenProcess w : workers) {
-      assertEquals(0, w.waitFor(120), w.tail(30));
-    }
+    WidenProcess second = fleet.start("coordinator");
+    fleet.awaitPhase("READY_TO_FLIP", second, 600);
+    assertEquals(0, fleet.run("flip", "--confirm"));
+    assertEquals(0, second.waitFor(300), second.tail(40));
+    fleet.stopWorkers(workers);
     assertEquals(tables.sourceSum(), tables.targetSum());
     assertEquals(0, tables.control.queryLong("SELECT COUNT(*) FROM " + ranges
         + " WHERE state <> 'DONE'"));
-    assertTrue(second.tail(200).contains("resumed"), second.tail(40));
-  }
-
-  private WidenProcess start(String command) throws Exception {
-    Path log = logs.resolve(command + "-" + processes.size() + ".log");
-    WidenProcess p = WidenProcess.start(command + "-" + processes.size(), config.asEnvironment(), log, command);
-    processes.add(p);
-    return p;
+    assertTrue(second.tail(400).contains("resumed"), second.tail(40));
   }
 }

@@ -31,7 +31,7 @@ class CopyIdempotencyIT {
 
   @BeforeEach
   void setUp() throws Exception {
-    tables = Csmh.create("idem", 5_000);
+    tables = Csmh.create("idem", 5_000, true);
     WidenConfig config = WidenConfig.of(TestServices.config("idem", tables.source,
         CsmhFixture.SOURCE_TABLE, tables.target, CsmhFixture.TARGET_TABLE, tables.control));
     source = Databases.pool(config.source(), 2, "test-source");
