@@ -7,11 +7,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.zaxxer.hikari.HikariDataSource;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import com.sun.net.httpserver.HttpServer;
+import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.util.HashSet;
@@ -102,6 +105,7 @@ class MigrationLifecycleIT {
       assertTrue(report.contains("range " + repaired.split(" ")[0] + " "),
           "the report names the repaired range: " + report);
       assertTrue(reader.reads.get() > 0, "the reader read during the migration");
+      assertLateRowsAreFlaggedAndKept();
       assertNull(reader.violation.get(), "the reader never missed a row nor saw one twice");
       System.out.printf("timeline a: application wrote %,d rows (%,d to the old table); %,d"
           + " history reads, all complete and without duplicates%n", app.rows(),
@@ -116,14 +120,31 @@ class MigrationLifecycleIT {
     try (ServerSocket free = new ServerSocket(0)) {
       port = free.getLocalPort();
     }
+    HttpServer hook = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+    AtomicReference<String> posted = new AtomicReference<>();
+    hook.createContext("/advice", exchange -> {
+      posted.set(new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8));
+      exchange.sendResponseHeaders(204, -1);
+      exchange.close();
+    });
+    hook.start();
     setUp("life_b", true, Map.of("http.port", String.valueOf(port), "cleanup.batch_rows", "5000",
-        "cleanup.pause_ms", "200"));
+        "cleanup.pause_ms", "200", "flip.webhook_url", "http://127.0.0.1:"
+            + hook.getAddress().getPort() + "/advice"));
     fleet.prepare();
     try (AppWriter app = new AppWriter(config.source(), config.target(), APP_ROWS_PER_SECOND,
         AppWriter.Table.NEW).start()) {
       WidenProcess coordinator = fleet.start("coordinator");
       List<WidenProcess> workers = List.of(fleet.start("worker"), fleet.start("worker"));
       fleet.awaitPhase("READY_TO_FLIP", coordinator, 600);
+      for (int i = 0; i < 100 && posted.get() == null; i++) {
+        Thread.sleep(100);
+      }
+      hook.stop(0);
+      JsonObject advice = new JsonObject(posted.get());
+      assertEquals("READY_TO_FLIP", advice.getString("advice"), posted.get());
+      assertEquals(true, advice.getBoolean("match"), posted.get());
+      assertEquals(ROWS + 6, advice.getJsonObject("source").getLong("rows"), posted.get());
       assertHistoryServedOnce(port, Set.of("source", "target"));
       assertEquals(2, fleet.run("cleanup", "--slow-delete", "--confirm"),
           "clean-up is refused before COMPLETE");
@@ -143,6 +164,19 @@ class MigrationLifecycleIT {
       assertEquals(0, missing(app));
     }
     cleanUpWithAKillInTheMiddle();
+  }
+
+  /** A row written to the old table after COMPLETE: status warns, TRUNCATE is refused. */
+  private void assertLateRowsAreFlaggedAndKept() throws Exception {
+    tables.source.execute("INSERT INTO " + CsmhFixture.SOURCE_TABLE + " (version, created,"
+        + " student_module_id) VALUES ('late', NOW(), 1)");
+    WidenProcess status = fleet.start("status");
+    assertEquals(0, status.waitFor(120), status.tail(20));
+    assertTrue(status.tail(40).contains("WARNING: 1 rows reached the old table after the"
+        + " migration was COMPLETE"), status.tail(40));
+    assertEquals(2, fleet.run("cleanup", "--truncate", "--confirm"), "truncate would lose it");
+    assertEquals(1, tables.source.queryLong("SELECT COUNT(*) FROM " + CsmhFixture.SOURCE_TABLE
+        + " WHERE version = 'late'"));
   }
 
   /** Slow delete, killed after a few batches, run again: the old table ends empty. */
