@@ -3,13 +3,13 @@ package widen.coordinator;
 import com.rabbitmq.client.Channel;
 import com.zaxxer.hikari.HikariDataSource;
 import java.io.IOException;
-import java.net.InetAddress;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.Optional;
 import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import widen.ProcessIdentity;
 import widen.WidenException;
 import widen.config.Setting;
 import widen.config.WidenConfig;
@@ -49,7 +49,7 @@ public final class Coordinator implements AutoCloseable {
   private Sweeper sweeper;
   private VerifyPlanner verifyPlanner;
   private FlipAdvisor advisor;
-  private HighWaterMark marks;
+  private final HighWaterMark marks;
   private CoordinatorHttp http;
   private Connection src;
   private Connection dst;
@@ -64,9 +64,11 @@ public final class Coordinator implements AutoCloseable {
     this.config = config;
     this.checked = checked;
     this.tables = checked.tables();
-    this.owner = host() + ":" + ProcessHandle.current().pid();
+    this.owner = ProcessIdentity.current();
     this.untilRows = config.getLong(Setting.SWEEP_UNTIL_ROWS);
     this.minFree = config.getLong(Setting.HEADROOM_MIN_FREE);
+    this.marks = new HighWaterMark(tables.source().database(), tables.source().table(),
+        tables.mapping().primaryKey(), config.getInt(Setting.SWEEP_TRX_WARN_SECONDS));
   }
 
   /**
@@ -105,8 +107,6 @@ public final class Coordinator implements AutoCloseable {
     RangePlanner planner = new RangePlanner(tables.source().database(), tables.source().table(),
         m.primaryKey(), config.getInt(Setting.PLAN_RANGE_ROWS));
     backfill = new Backfill(ledger, board, planner, m, nextRangeId);
-    marks = new HighWaterMark(tables.source().database(), tables.source().table(), m.primaryKey(),
-        config.getInt(Setting.SWEEP_TRX_WARN_SECONDS));
     sweeper = new Sweeper(ledger, board, planner, marks, config.getLong(Setting.SWEEP_WINDOW_IDS));
     verifyPlanner = new VerifyPlanner(ledger, board);
     advisor = new FlipAdvisor(ledger, config.get(Setting.FLIP_WEBHOOK_URL));
@@ -163,8 +163,7 @@ public final class Coordinator implements AutoCloseable {
       nextRangeId = verifyPlanner.plan(verifiedThrough(m), last.mark(), Phase.VERIFYING,
           nextRangeId);
     } else {
-      sweeper.plan(src, last, false, nextRangeId);
-      nextRangeId = ledger.nextRangeId();
+      nextRangeId = sweeper.plan(src, last, false, nextRangeId);
     }
   }
 
@@ -226,8 +225,7 @@ public final class Coordinator implements AutoCloseable {
     Sweep last = ledger.lastSweep().orElseThrow();
     if (!last.isFinal()) {
       if (oldTableQuiet() && ledger.open(Kind.COPY) == 0) {
-        sweeper.plan(src, last, true, nextRangeId);
-        nextRangeId = ledger.nextRangeId();
+        nextRangeId = sweeper.plan(src, last, true, nextRangeId);
       }
       return;
     }
@@ -258,12 +256,11 @@ public final class Coordinator implements AutoCloseable {
 
   /** Rows in the old table above the last sweep's mark. */
   private long tail(Sweep last) throws SQLException {
-    long max = marks.max(src).orElse(last.mark());
-    return max > last.mark() ? marks.count(src, last.mark(), max) : 0;
+    return marks.rowsAbove(src, last.mark());
   }
 
   private Headroom headroom(long copiedThrough) throws SQLException {
-    return Headroom.measure(src, dst, tables.source(), tables.target(), copiedThrough, minFree);
+    return Headroom.measure(src, dst, marks, tables.target(), copiedThrough, minFree);
   }
 
   /** Refuses to start, writing nothing, when the application's new rows could collide. */
@@ -363,14 +360,6 @@ public final class Coordinator implements AutoCloseable {
     }
     if (control != null) {
       control.close();
-    }
-  }
-
-  private static String host() {
-    try {
-      return InetAddress.getLocalHost().getHostName();
-    } catch (IOException e) {
-      return "unknown-host";
     }
   }
 }

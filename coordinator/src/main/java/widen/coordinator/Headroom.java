@@ -26,11 +26,9 @@ import widen.sql.Sql;
 public record Headroom(long sourceMax, Long counter, long minFree, long copiedThrough,
     long foreignRows, long firstForeignId) {
 
-  public static Headroom measure(Connection src, Connection dst, TableShape source,
+  static Headroom measure(Connection src, Connection dst, HighWaterMark source,
       TableShape target, long copiedThrough, long minFree) throws SQLException {
-    long max = Math.max(copiedThrough, queryLong(src, "SELECT COALESCE(MAX("
-        + Sql.quote(source.primaryKey()) + "), 0) FROM " + Sql.quote(source.database(),
-        source.table())));
+    long max = Math.max(copiedThrough, source.max(src).orElse(copiedThrough));
     Long counter = counter(dst, target);
     String pk = Sql.quote(target.primaryKey());
     long ceiling = Math.addExact(max, minFree);
@@ -98,13 +96,6 @@ public record Headroom(long sourceMax, Long counter, long minFree, long copiedTh
     try (Statement s = dst.createStatement()) {
       s.execute("ALTER TABLE " + Sql.quote(target.database(), target.table()) + " AUTO_INCREMENT = "
           + value);
-    }
-  }
-
-  private static long queryLong(Connection c, String sql) throws SQLException {
-    try (PreparedStatement ps = c.prepareStatement(sql); ResultSet rs = ps.executeQuery()) {
-      rs.next();
-      return rs.getLong(1);
     }
   }
 }

@@ -51,6 +51,12 @@ final class HighWaterMark {
     }
   }
 
+  /** Source rows with ids above {@code mark}: written since that sweep (or since COMPLETE). */
+  long rowsAbove(Connection src, long mark) throws SQLException {
+    long max = max(src).orElse(mark);
+    return max > mark ? count(src, mark, max) : 0;
+  }
+
   /** Source rows with ids in {@code (lo, hi]}. */
   long count(Connection src, long lo, long hi) throws SQLException {
     try (PreparedStatement ps = src.prepareStatement(countSql)) {

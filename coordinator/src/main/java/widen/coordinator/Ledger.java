@@ -283,11 +283,6 @@ public final class Ledger {
         + limit, after);
   }
 
-  /** Parked ranges, or only {@code rangeId} when it is not null. */
-  public List<LedgerRange> parked(Integer rangeId) throws SQLException {
-    return rangeId == null ? selectRanges("state = 'FAILED' ORDER BY range_id")
-        : selectRanges("state = 'FAILED' AND range_id = ?", rangeId);
-  }
 
   public Optional<LedgerRange> range(int rangeId) throws SQLException {
     List<LedgerRange> found = selectRanges("range_id = ?", rangeId);
@@ -320,16 +315,6 @@ public final class Ledger {
         r.task().attempt(), r.error(), migrationId, r.task().rangeId());
   }
 
-  /** Parked ranges put back: PENDING with a fresh attempt count, to be published again. */
-  public int unpark(List<LedgerRange> parked) throws SQLException {
-    int n = 0;
-    for (LedgerRange r : parked) {
-      n += jdbc.update("UPDATE " + ranges + " SET state = 'PENDING', attempts = 0"
-          + " WHERE migration_id = ? AND range_id = ? AND state = 'FAILED'", migrationId,
-          r.rangeId());
-    }
-    return n;
-  }
 
   /** Ranges, planned rows and copied rows per state, for one kind of task. */
   public Map<RangeState, long[]> totals(RangeTask.Kind kind) throws SQLException {

@@ -6,7 +6,6 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.util.List;
 import java.util.concurrent.TimeUnit;
 import widen.WidenException;
 import widen.config.Setting;
@@ -36,8 +35,7 @@ public final class OldTableCleanup {
       TableShape s = TableShape.introspect(src, "source", config.source().database(),
           config.source().table());
       HighWaterMark marks = new HighWaterMark(s.database(), s.table(), s.primaryKey(), 1);
-      long max = marks.max(src).orElse(finalMark);
-      long late = max > finalMark ? marks.count(src, finalMark, max) : 0;
+      long late = marks.rowsAbove(src, finalMark);
       if (mode == Mode.TRUNCATE) {
         if (late > 0) {
           throw new WidenException(late + " rows reached the old table after COMPLETE (ids above "
@@ -89,8 +87,7 @@ public final class OldTableCleanup {
             + " verified: the old table still holds rows the new one may lack; finish the"
             + " migration first (widen status)");
       }
-      List<Sweep> sweeps = ledger.sweeps();
-      return sweeps.get(sweeps.size() - 1).mark();
+      return ledger.lastSweep().orElseThrow().mark();
     }
   }
 }

@@ -37,7 +37,7 @@ public final class Prepare {
       double rate = (double) (max - first) / sample;
       long expected = (long) Math.ceil(rate * window * 60);
       long offset = Math.max(minOffset, 2 * expected);
-      Headroom before = Headroom.measure(src, dst, t.source(), t.target(), copiedThrough(config,
+      Headroom before = Headroom.measure(src, dst, marks, t.target(), copiedThrough(config,
           src, t), config.getLong(Setting.HEADROOM_MIN_FREE));
       if (before.foreignRows() > 0) {
         throw new WidenException(before.problem().orElseThrow());

@@ -9,7 +9,6 @@ import java.util.Optional;
 import widen.config.Setting;
 import widen.config.WidenConfig;
 import widen.db.Databases;
-import widen.schema.TableShape;
 
 /**
  * {@code widen status}: the migration as the ledger tells it, for a terminal. Reads only, so it
@@ -86,11 +85,8 @@ public final class StatusReport {
   private static long rowsAfter(WidenConfig config, Migration m, long finalMark)
       throws SQLException {
     try (Connection src = Databases.connect(config.source())) {
-      TableShape s = TableShape.introspect(src, "source", config.source().database(),
-          config.source().table());
-      HighWaterMark marks = new HighWaterMark(s.database(), s.table(), m.primaryKey(), 1);
-      long max = marks.max(src).orElse(finalMark);
-      return max > finalMark ? marks.count(src, finalMark, max) : 0;
+      return new HighWaterMark(config.source().database(), config.source().table(),
+          m.primaryKey(), 1).rowsAbove(src, finalMark);
     }
   }
 }

@@ -37,8 +37,8 @@ final class Sweeper {
     this.window = window;
   }
 
-  /** Plans the sweep after {@code previous}; returns it. */
-  Sweep plan(Connection src, Sweep previous, boolean isFinal, int firstRangeId)
+  /** Plans the sweep after {@code previous}; returns the next free range id. */
+  int plan(Connection src, Sweep previous, boolean isFinal, int firstRangeId)
       throws SQLException, IOException, InterruptedException, TimeoutException {
     OptionalLong read = marks.read(src);
     long mark = Math.max(previous.mark(), read.orElse(previous.mark()));
@@ -63,6 +63,6 @@ final class Sweeper {
     log.info("migration={} {}sweep {}: high-water mark {} -> {}, {} new rows, {} ranges from {}",
         ledger.migrationId(), isFinal ? "final " : "", sweep.number(), previous.mark(), mark,
         rowsNew, ranges.size(), copyFrom);
-    return sweep;
+    return id;
   }
 }

@@ -4,8 +4,6 @@ import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
 import com.zaxxer.hikari.HikariDataSource;
 import java.io.IOException;
-import java.lang.management.ManagementFactory;
-import java.net.InetAddress;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
@@ -13,6 +11,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import widen.ProcessIdentity;
 import widen.WidenException;
 import widen.config.Setting;
 import widen.config.WidenConfig;
@@ -39,7 +38,7 @@ public final class Worker implements AutoCloseable {
 
   public Worker(WidenConfig config) {
     this.config = config;
-    this.id = hostName() + ":" + ProcessHandle.current().pid();
+    this.id = ProcessIdentity.current();
   }
 
   public String id() {
@@ -119,14 +118,6 @@ public final class Worker implements AutoCloseable {
     }
     if (target != null) {
       target.close();
-    }
-  }
-
-  private static String hostName() {
-    try {
-      return InetAddress.getLocalHost().getHostName();
-    } catch (IOException e) {
-      return ManagementFactory.getRuntimeMXBean().getName();
     }
   }
 }
