@@ -49,6 +49,20 @@ public enum Setting {
       "Rows per multi-row INSERT statement written by a worker."),
   COPY_MAX_ATTEMPTS("copy.max_attempts", Kind.count(1, 1000), "5",
       "Attempts at a range before it is parked with its error."),
+  RETRY_IN_PLACE_TRIES("retry.in_place_tries", Kind.count(1, 100), "4",
+      "A worker retries a range this many times on a deadlock or lock wait timeout before it"
+          + " reports the attempt failed."),
+  RETRY_UNREACHABLE_SECONDS("retry.unreachable_seconds", Kind.count(0, 86_400), "600",
+      "A worker that loses a database (connection lost, failover, read-only) keeps retrying the"
+          + " range in hand for this long, since no other worker could do better."),
+  RETRY_DELAY_MS("retry.delay_ms", Kind.count(0, 3_600_000), "5000",
+      "A failed attempt goes back to the queue after this delay, doubled at each attempt, with"
+          + " jitter (a delay queue whose messages expire into the task queue)."),
+  RETRY_MAX_DELAY_MS("retry.max_delay_ms", Kind.count(0, 3_600_000), "120000",
+      "The longest delay before a failed range is tried again."),
+  RETRY_DELIVERY_LIMIT("retry.delivery_limit", Kind.count(1, 1000), "10",
+      "A task handed to workers this many times without a result (each holder died or lost the"
+          + " broker) is parked: the range probably kills the worker."),
   WORKER_THREADS("worker.threads", Kind.count(1, 256), "2",
       "Ranges a worker process copies at once (one consumer, prefetch 1, each)."),
   WORKER_DRAIN_SECONDS("worker.drain_seconds", Kind.count(0, 3600), "60",
@@ -88,6 +102,11 @@ public enum Setting {
       "Column the history read API selects by (GET /history/{key}); it must be indexed."),
   HTTP_PORT("http.port", Kind.count(0, 65_535), "8407",
       "The coordinator's HTTP port (read API); 0 picks a free port and logs it."),
+  HTTP_TOKEN("http.token", Kind.SECRET, "",
+      "Bearer token the coordinator's control endpoints (flip, retry-failed, pause...) require;"
+          + " empty switches them off. Reads need no token."),
+  HTTP_TOKEN_FILE("http.token_file", Kind.FILE, "",
+      "File holding http.token (instead of http.token)."),
   CLEANUP_BATCH_ROWS("cleanup.batch_rows", Kind.count(1, 1_000_000), "20000",
       "widen cleanup --slow-delete deletes the old table's rows this many at a time."),
   CLEANUP_PAUSE_MS("cleanup.pause_ms", Kind.count(0, 600_000), "3000",

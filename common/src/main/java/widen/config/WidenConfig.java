@@ -69,6 +69,7 @@ public final class WidenConfig {
     checkPasswordSources(values, Setting.SOURCE_PASSWORD, Setting.SOURCE_PASSWORD_FILE);
     checkPasswordSources(values, Setting.TARGET_PASSWORD, Setting.TARGET_PASSWORD_FILE);
     checkPasswordSources(values, Setting.BROKER_PASSWORD, Setting.BROKER_PASSWORD_FILE);
+    checkPasswordSources(values, Setting.HTTP_TOKEN, Setting.HTTP_TOKEN_FILE);
     return new WidenConfig(values);
   }
 
@@ -106,6 +107,11 @@ public final class WidenConfig {
     return new BrokerEndpoint(get(Setting.BROKER_URL), get(Setting.BROKER_USER),
         password(Setting.BROKER_PASSWORD, Setting.BROKER_PASSWORD_FILE),
         get(Setting.BROKER_QUEUE_PREFIX) + "." + migrationId());
+  }
+
+  /** The token the coordinator's control endpoints require; empty means they are switched off. */
+  public Secret httpToken() {
+    return password(Setting.HTTP_TOKEN, Setting.HTTP_TOKEN_FILE);
   }
 
   /** A copy with some keys changed; used by the demo and tests. */
