@@ -1,6 +1,7 @@
 package widen.db;
 
 import java.sql.SQLException;
+import java.sql.SQLTransientConnectionException;
 
 /**
  * MySQL/MariaDB error codes widen acts on, named once, and the one place that decides which are
@@ -25,11 +26,33 @@ public final class MysqlErrors {
 
   /** True for errors that a second try of the same work may not meet (locks, failover, network). */
   public static boolean isTransient(SQLException e) {
+    return isLockConflict(e) || isConnectionLoss(e);
+  }
+
+  /** Deadlock or lock wait timeout: another transaction was in the way; trying again helps. */
+  public static boolean isLockConflict(SQLException e) {
     for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof SQLException s
+          && (s.getErrorCode() == DEADLOCK || s.getErrorCode() == LOCK_WAIT_TIMEOUT)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /**
+   * The database went away or became read-only (a restart, a failover, the network): it is not
+   * the range's fault, and the same work succeeds once the database is back.
+   */
+  public static boolean isConnectionLoss(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof SQLTransientConnectionException) {
+        return true; // HikariCP: no connection could be had within its timeout
+      }
       if (t instanceof SQLException s) {
         int code = s.getErrorCode();
-        if (code == DEADLOCK || code == LOCK_WAIT_TIMEOUT || code == SERVER_GONE
-            || code == LOST_CONNECTION || code == READ_ONLY || code == READ_ONLY_TRANSACTION) {
+        if (code == SERVER_GONE || code == LOST_CONNECTION || code == READ_ONLY
+            || code == READ_ONLY_TRANSACTION) {
           return true;
         }
         // SQLState class 08 = connection exception (refused, reset, link failure).

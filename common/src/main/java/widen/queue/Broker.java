@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.net.URI;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.TimeoutException;
+import widen.Backoff;
 import widen.WidenException;
 import widen.config.BrokerEndpoint;
 import widen.db.Databases;
@@ -33,7 +34,10 @@ public final class Broker {
       f.setPassword(b.password().reveal());
       f.setConnectionTimeout(10_000);
       f.setAutomaticRecoveryEnabled(true);
-      f.setNetworkRecoveryInterval(2_000);
+      // Reconnects for as long as it takes, waiting 1 s, 2 s, 4 s... up to 30 s between tries,
+      // with jitter so a fleet does not storm a broker that just came back.
+      Backoff reconnect = new Backoff(1_000, 30_000);
+      f.setRecoveryDelayHandler(attempt -> reconnect.millis(attempt + 1));
       return consumerThreads == null ? f.newConnection(name) : f.newConnection(consumerThreads, name);
     } catch (AuthenticationFailureException e) {
       throw new WidenException("broker at " + where + " refused user " + b.user()

@@ -13,6 +13,9 @@ import widen.verify.RangeVerdict;
 public record RangeResult(RangeTask task, boolean ok, long rows, String worker, long startedAtMillis,
     long finishedAtMillis, String error, RangeVerdict verdict) {
 
+  /** The worker name of a result the broker wrote for a task no worker answered. */
+  public static final String BROKER = "(broker)";
+
   public static RangeResult success(RangeTask task, long rows, String worker, long started) {
     return new RangeResult(task, true, rows, worker, started, System.currentTimeMillis(), null,
         null);
@@ -28,6 +31,17 @@ public record RangeResult(RangeTask task, boolean ok, long rows, String worker, 
   public static RangeResult failure(RangeTask task, String worker, long started, String error) {
     return new RangeResult(task, false, 0, worker, started, System.currentTimeMillis(), error,
         null);
+  }
+
+  /** A task the broker dead-lettered at the delivery limit: no worker lived to report on it. */
+  public static RangeResult abandoned(RangeTask task, String error) {
+    long now = System.currentTimeMillis();
+    return new RangeResult(task, false, 0, BROKER, now, now, error, null);
+  }
+
+  /** True for {@link #abandoned} results, which are parked at once rather than retried. */
+  public boolean abandoned() {
+    return BROKER.equals(worker);
   }
 
   public byte[] toBytes() {

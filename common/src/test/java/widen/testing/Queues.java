@@ -16,7 +16,7 @@ public final class Queues {
     try (Connection c = Broker.connect(config.broker(), "widen-test", null)) {
       Channel ch = c.createChannel();
       try {
-        ch.queueDeclarePassive(new Topology(config.broker().queueNamespace()).tasks());
+        ch.queueDeclarePassive(Topology.of(config).tasks());
         return true;
       } catch (IOException notFound) {
         return false;
@@ -27,7 +27,7 @@ public final class Queues {
   public static void delete(WidenConfig config) throws Exception {
     try (Connection c = Broker.connect(config.broker(), "widen-test", null);
         Channel ch = c.createChannel()) {
-      new Topology(config.broker().queueNamespace()).delete(ch);
+      Topology.of(config).delete(ch);
     }
   }
 }

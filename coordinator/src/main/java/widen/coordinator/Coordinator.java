@@ -1,14 +1,17 @@
 package widen.coordinator;
 
 import com.rabbitmq.client.Channel;
+import com.rabbitmq.client.ShutdownSignalException;
 import com.zaxxer.hikari.HikariDataSource;
 import java.io.IOException;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.Optional;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import widen.Backoff;
 import widen.ProcessIdentity;
 import widen.WidenException;
 import widen.config.Setting;
@@ -33,6 +36,7 @@ import widen.schema.TablePair;
 public final class Coordinator implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(Coordinator.class);
   private static final long PROGRESS_EVERY_MS = 5_000;
+  private static final long PENDING_CHECK_MS = 1_000;
 
   private final WidenConfig config;
   private final Preflight.Checked checked;
@@ -55,6 +59,7 @@ public final class Coordinator implements AutoCloseable {
   private Connection dst;
   private int nextRangeId;
   private long lastProgress;
+  private long nextPendingCheck;
   private long nextTailCheck;
   private long quietSince;
   private long quietMax = Long.MIN_VALUE;
@@ -73,7 +78,8 @@ public final class Coordinator implements AutoCloseable {
 
   /**
    * Checks the id headroom, takes the migration's lock, then runs the migration to COMPLETE.
-   * Nothing is written before the headroom check passes.
+   * Nothing is written before the headroom check passes. Once running, a lost database or broker
+   * does not end the run: the coordinator reconnects and resumes from the ledger.
    */
   public Phase run() throws SQLException, IOException, InterruptedException, TimeoutException {
     String schema = config.get(Setting.CONTROL_SCHEMA);
@@ -95,7 +101,24 @@ public final class Coordinator implements AutoCloseable {
           + e.getMessage() + ": choose another port (0 picks a free one)", e);
     }
     ledger.ensureSchema();
-    Migration m = loadOrCreate();
+    loadOrCreate();
+    resume();
+    while (true) {
+      try {
+        return loop();
+      } catch (SQLException | IOException | TimeoutException | ShutdownSignalException
+          | SessionLost e) {
+        if (!Recoverable.test(e)) {
+          throw e;
+        }
+        reconnect(e);
+      }
+    }
+  }
+
+  /** Takes up the migration from the ledger: what a fresh start and a reconnect both do. */
+  private void resume() throws SQLException, IOException, InterruptedException, TimeoutException {
+    Migration m = ledger.migration().orElseThrow();
     ledger.setOwner(owner);
     connectBroker();
     log.info("migration={} coordinator {} holds the migration, phase {}", m.id(), owner, m.phase());
@@ -110,14 +133,44 @@ public final class Coordinator implements AutoCloseable {
     sweeper = new Sweeper(ledger, board, planner, marks, config.getLong(Setting.SWEEP_WINDOW_IDS));
     verifyPlanner = new VerifyPlanner(ledger, board);
     advisor = new FlipAdvisor(ledger, config.get(Setting.FLIP_WEBHOOK_URL));
-    return loop();
+  }
+
+  /**
+   * After a lost database or broker: drops every connection, then tries again with backoff until
+   * the lock, both databases and the broker are back, and resumes from the ledger as a restart
+   * would. Only another coordinator holding the lock by then ends the run.
+   */
+  private void reconnect(Exception cause) throws InterruptedException {
+    log.warn("migration={} lost a connection ({}): reconnecting, then resuming from the ledger",
+        config.migrationId(), Databases.oneLine(String.valueOf(cause)));
+    Backoff wait = new Backoff(1_000, 30_000);
+    for (int n = 1; ; n++) {
+      closeConnections();
+      long ms = wait.millis(n);
+      TimeUnit.MILLISECONDS.sleep(ms);
+      try {
+        src = Databases.connect(config.source());
+        dst = Databases.connect(config.target());
+        lock = MigrationLock.acquire(Databases.connect(config.target()),
+            config.get(Setting.CONTROL_SCHEMA), config.migrationId(),
+            ledger.migration().map(Migration::owner));
+        resume();
+        log.warn("migration={} reconnected after {} tries", config.migrationId(), n);
+        return;
+      } catch (SQLException | IOException | TimeoutException | RuntimeException e) {
+        if (!Recoverable.test(e)) {
+          throw e instanceof RuntimeException r ? r : new WidenException(e.getMessage(), e);
+        }
+        log.warn("migration={} still cannot reconnect (try {}): {}", config.migrationId(), n,
+            Databases.oneLine(String.valueOf(e.getMessage())));
+      }
+    }
   }
 
   private Phase loop() throws SQLException, IOException, InterruptedException, TimeoutException {
     while (true) {
       if (!lock.held()) {
-        throw new WidenException("lost the migration lock (control connection dropped):"
-            + " restart the coordinator");
+        throw new SessionLost("the migration lock's connection dropped");
       }
       Migration m = ledger.migration().orElseThrow();
       if (m.phase() == Phase.COMPLETE) {
@@ -126,6 +179,10 @@ public final class Coordinator implements AutoCloseable {
       }
       boolean planning = !backfill.planningDone();
       board.drain(planning ? 0 : 500);
+      if (System.currentTimeMillis() >= nextPendingCheck) {
+        board.publishPending(); // ranges sent back by retry-failed
+        nextPendingCheck = System.currentTimeMillis() + PENDING_CHECK_MS;
+      }
       step(m);
       logProgress(m, false);
     }
@@ -293,6 +350,13 @@ public final class Coordinator implements AutoCloseable {
     return checked.bounds().empty() ? 0 : checked.bounds().before();
   }
 
+  /** The lock's connection is gone: reconnect, and take the lock again if it is still free. */
+  static final class SessionLost extends RuntimeException {
+    SessionLost(String why) {
+      super(why);
+    }
+  }
+
   private Migration loadOrCreate() throws SQLException {
     Optional<Migration> found = ledger.migration();
     String srcName = tables.source().qualifiedName();
@@ -320,11 +384,14 @@ public final class Coordinator implements AutoCloseable {
 
   private void connectBroker() throws IOException, TimeoutException {
     broker = Broker.connect(config.broker(), "widen-coordinator " + owner, null);
-    Topology topology = new Topology(config.broker().queueNamespace());
+    Topology topology = Topology.of(config);
     Channel ch = broker.createChannel();
     topology.declare(ch);
     board = new TaskBoard(ledger, new TaskPublisher(ch, topology),
-        new ResultInbox(broker.createChannel(), topology), config.getInt(Setting.COPY_MAX_ATTEMPTS));
+        new ResultInbox(broker.createChannel(), topology), config.getInt(Setting.COPY_MAX_ATTEMPTS),
+        new Backoff(config.getLong(Setting.RETRY_DELAY_MS),
+            Math.max(config.getLong(Setting.RETRY_DELAY_MS),
+                config.getLong(Setting.RETRY_MAX_DELAY_MS))));
   }
 
   private void logProgress(Migration m, boolean force) throws SQLException {
@@ -342,24 +409,33 @@ public final class Coordinator implements AutoCloseable {
     if (http != null) {
       http.close();
     }
-    try {
-      if (broker != null && broker.isOpen()) {
-        broker.close(5_000);
-      }
-      if (lock != null) {
-        lock.close();
-      }
-      if (src != null) {
-        src.close();
-      }
-      if (dst != null) {
-        dst.close();
-      }
-    } catch (IOException | SQLException e) {
-      log.debug("close: {}", e.toString());
-    }
+    closeConnections();
     if (control != null) {
       control.close();
     }
+  }
+
+  /** Closes the broker, lock and table connections, ignoring errors: they may be gone already. */
+  private void closeConnections() {
+    try {
+      if (broker != null && broker.isOpen()) {
+        broker.abort(5_000);
+      }
+    } catch (RuntimeException e) {
+      log.debug("broker close: {}", e.toString());
+    }
+    for (AutoCloseable c : new AutoCloseable[] {lock, src, dst}) {
+      try {
+        if (c != null) {
+          c.close();
+        }
+      } catch (Exception e) {
+        log.debug("close: {}", e.toString());
+      }
+    }
+    broker = null;
+    lock = null;
+    src = null;
+    dst = null;
   }
 }

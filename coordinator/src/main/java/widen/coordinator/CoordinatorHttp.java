@@ -7,10 +7,13 @@ import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import widen.WidenException;
+import widen.config.Secret;
 import widen.config.Setting;
 import widen.config.WidenConfig;
 import widen.db.Databases;
@@ -22,6 +25,10 @@ import widen.schema.TablePair;
  * as the application should read it in the current phase (both tables, each id once, until
  * COMPLETE; the new table only after), and {@code GET /health/live}. The JDBC reads run on Vert.x
  * worker threads, never on the event loop.
+ *
+ * <p>Control endpoints ({@code POST /api/flip}, {@code POST /api/retry-failed?range=ID}) change
+ * the migration, so they need {@code Authorization: Bearer <http.token>}; without a configured
+ * token they are off. Reads need no token.
  */
 final class CoordinatorHttp implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(CoordinatorHttp.class);
@@ -34,10 +41,14 @@ final class CoordinatorHttp implements AutoCloseable {
   private final HikariDataSource targetPool;
   private final HistoryReader reader;
   private final String readerProblem;
+  private final Secret token;
+  private final OperatorActions actions;
   private HttpServer server;
 
   CoordinatorHttp(WidenConfig config, TablePair tables, Ledger ledger) {
     this.ledger = ledger;
+    this.token = config.httpToken();
+    this.actions = new OperatorActions(ledger);
     this.sourcePool = Databases.pool(config.source(), 2, "widen-read-source");
     this.targetPool = Databases.pool(config.target(), 2, "widen-read-target");
     HistoryReader r = null;
@@ -58,7 +69,8 @@ final class CoordinatorHttp implements AutoCloseable {
   int start(int port) throws Exception {
     server = vertx.createHttpServer().requestHandler(this::handle).listen(port, "0.0.0.0")
         .toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
-    log.info("coordinator HTTP on port {}: GET /history/{{key}}, /health/live",
+    log.info("coordinator HTTP on port {}: GET /history/{{key}}, /health/live; POST /api/flip,"
+        + " /api/retry-failed" + (token.isEmpty() ? " (off: no http.token)" : ""),
         server.actualPort());
     return server.actualPort();
   }
@@ -69,9 +81,45 @@ final class CoordinatorHttp implements AutoCloseable {
       req.response().end("ok\n");
     } else if (path.startsWith("/history/") && req.method().name().equals("GET")) {
       history(req, path.substring("/history/".length()));
+    } else if (path.equals("/api/flip") && req.method().name().equals("POST")) {
+      control(req, a -> a.flip());
+    } else if (path.equals("/api/retry-failed") && req.method().name().equals("POST")) {
+      String range = req.getParam("range");
+      if (range != null && !range.matches("[0-9]{1,9}")) {
+        send(req, 400, new JsonObject().put("error", "range must be a range id (a number)"));
+        return;
+      }
+      control(req, a -> a.retryFailed(range == null ? null : Integer.valueOf(range)));
     } else {
       send(req, 404, new JsonObject().put("error", "no such endpoint: " + path));
     }
+  }
+
+  interface Control {
+    String run(OperatorActions actions) throws Exception;
+  }
+
+  /** Runs a control action if the request carries the token; refusals come back as JSON. */
+  private void control(HttpServerRequest req, Control action) {
+    if (token.isEmpty()) {
+      send(req, 403, new JsonObject().put("error", "control endpoints are off: set http.token"
+          + " (or http.token_file) on the coordinator"));
+      return;
+    }
+    String given = req.getHeader("Authorization");
+    byte[] expected = ("Bearer " + token.reveal()).getBytes(StandardCharsets.UTF_8);
+    if (given == null || !MessageDigest.isEqual(expected, given.getBytes(StandardCharsets.UTF_8))) {
+      send(req, 401, new JsonObject().put("error", "missing or wrong token: send"
+          + " Authorization: Bearer <http.token>"));
+      return;
+    }
+    vertx.executeBlocking(() -> action.run(actions), false)
+        .onSuccess(message -> {
+          log.info("control {} {}: {}", req.method(), req.path(), message);
+          send(req, 200, new JsonObject().put("result", message));
+        })
+        .onFailure(e -> send(req, e instanceof WidenException ? 409 : 500,
+            new JsonObject().put("error", e.getMessage())));
   }
 
   private void history(HttpServerRequest req, String key) {

@@ -284,6 +284,28 @@ public final class Ledger {
   }
 
 
+  /** Ranges recorded but not on the queue: sent back by retry-failed, or cut off by a crash. */
+  public List<LedgerRange> pending(int limit) throws SQLException {
+    return selectRanges("state = 'PENDING' ORDER BY range_id LIMIT " + limit);
+  }
+
+  /** The ids of the ranges parked now. */
+  public java.util.Set<Integer> parkedRangeIds() throws SQLException {
+    return new java.util.HashSet<>(jdbc.list("SELECT range_id FROM " + ranges
+        + " WHERE migration_id = ? AND state = 'FAILED'", rs -> rs.getInt(1), migrationId));
+  }
+
+  /**
+   * Sends parked ranges back (all, or only {@code rangeId}): PENDING with a fresh count of
+   * attempts, for the running coordinator to publish. Returns how many.
+   */
+  public int retryFailed(Integer rangeId) throws SQLException {
+    String sql = "UPDATE " + ranges + " SET state = 'PENDING', attempts = 0"
+        + " WHERE migration_id = ? AND state = 'FAILED'";
+    return rangeId == null ? jdbc.update(sql, migrationId)
+        : jdbc.update(sql + " AND range_id = ?", migrationId, rangeId);
+  }
+
   public Optional<LedgerRange> range(int rangeId) throws SQLException {
     List<LedgerRange> found = selectRanges("range_id = ?", rangeId);
     return found.isEmpty() ? Optional.empty() : Optional.of(found.get(0));

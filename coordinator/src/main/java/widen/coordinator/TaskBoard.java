@@ -7,13 +7,16 @@ import java.util.Optional;
 import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import widen.Backoff;
 import widen.queue.RangeResult;
 import widen.queue.RangeTask;
 
 /**
  * Where the ledger meets the queue: ranges go out (recorded first, then published and confirmed,
  * then marked QUEUED) and results come back (written to the ledger, then acknowledged). A failed
- * range is sent again until {@code copy.max_attempts}, then parked.
+ * range goes back through the delay queue, waiting longer after each attempt, until
+ * {@code copy.max_attempts}; then it is parked: FAILED in the ledger with its error, and a notice
+ * on the parking queue. A task no worker lived to answer is parked at once.
  */
 final class TaskBoard {
   private static final Logger log = LoggerFactory.getLogger(TaskBoard.class);
@@ -22,12 +25,15 @@ final class TaskBoard {
   private final TaskPublisher publisher;
   private final ResultInbox inbox;
   private final int maxAttempts;
+  private final Backoff retryDelay;
 
-  TaskBoard(Ledger ledger, TaskPublisher publisher, ResultInbox inbox, int maxAttempts) {
+  TaskBoard(Ledger ledger, TaskPublisher publisher, ResultInbox inbox, int maxAttempts,
+      Backoff retryDelay) {
     this.ledger = ledger;
     this.publisher = publisher;
     this.inbox = inbox;
     this.maxAttempts = maxAttempts;
+    this.retryDelay = retryDelay;
   }
 
   /** Publishes ranges already recorded PENDING, then marks them QUEUED. */
@@ -58,11 +64,28 @@ final class TaskBoard {
     return sent;
   }
 
+  /**
+   * Publishes ranges the ledger holds as PENDING outside of planning: those an operator sent back
+   * with retry-failed. Their old notices leave the parking queue. Returns how many were sent.
+   */
+  int publishPending() throws SQLException, IOException, InterruptedException, TimeoutException {
+    List<LedgerRange> pending = ledger.pending(1000);
+    publish(pending);
+    if (!pending.isEmpty()) {
+      java.util.Set<Integer> parked = ledger.parkedRangeIds();
+      publisher.pruneParked(r -> parked.contains(r.task().rangeId()));
+      log.info("migration={} {} parked ranges sent again", ledger.migrationId(), pending.size());
+    }
+    return pending.size();
+  }
+
   /** Writes every waiting result to the ledger; waits up to {@code waitMs} for the first. */
   void drain(long waitMs) throws SQLException, IOException, InterruptedException,
       TimeoutException {
     for (ResultInbox.Delivery d = inbox.poll(waitMs); d != null; d = inbox.poll(0)) {
-      record(d.result());
+      if (d.result() != null) {
+        record(d.result());
+      }
       inbox.ack(d);
     }
   }
@@ -86,16 +109,18 @@ final class TaskBoard {
     } else if (known.get().state() == RangeState.DONE) {
       log.info("range {} failed on {} but another attempt already succeeded", task.rangeId(),
           r.worker());
-    } else if (task.attempt() >= maxAttempts) {
+    } else if (r.abandoned() || task.attempt() >= maxAttempts) {
       ledger.failed(r, true);
       publisher.park(r);
-      log.error("migration={} range={} {} {} parked after {} attempts: {}", ledger.migrationId(),
-          task.rangeId(), task.kind(), task.range(), task.attempt(), r.error());
+      log.error("migration={} range={} {} {} parked after {} attempts: {} (fix the cause, then"
+          + " widen retry-failed)", ledger.migrationId(), task.rangeId(), task.kind(),
+          task.range(), task.attempt(), r.error());
     } else {
       ledger.failed(r, false);
-      publisher.publish(List.of(task.nextAttempt()));
-      log.warn("migration={} range={} {} attempt {} failed on {}, sent again: {}",
-          ledger.migrationId(), task.rangeId(), task.kind(), task.attempt(), r.worker(),
+      long delay = retryDelay.millis(task.attempt());
+      publisher.publishDelayed(task.nextAttempt(), delay);
+      log.warn("migration={} range={} {} attempt {} failed on {}, tried again in {} ms: {}",
+          ledger.migrationId(), task.rangeId(), task.kind(), task.attempt(), r.worker(), delay,
           r.error());
     }
   }

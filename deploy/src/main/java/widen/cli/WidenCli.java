@@ -6,7 +6,11 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import widen.WidenException;
+import widen.config.Setting;
 import widen.config.WidenConfig;
+import widen.coordinator.Ledger;
+import widen.coordinator.OperatorActions;
+import widen.db.Databases;
 
 /**
  * {@code widen}: the one command operators type. Each subcommand reads the same config (file
@@ -17,7 +21,7 @@ import widen.config.WidenConfig;
     description = "Copies a table with a 32-bit id, online, into a table with a 64-bit id.",
     subcommands = {DemoCommand.class, PlanCommand.class, PrepareCommand.class,
         CoordinatorCommand.class, WorkerCommand.class, StatusCommand.class, FlipCommand.class,
-        CleanupCommand.class})
+        RetryFailedCommand.class, CleanupCommand.class})
 public final class WidenCli implements Runnable {
   public static final int BAD_INPUT = 2;
 
@@ -63,6 +67,19 @@ public final class WidenCli implements Runnable {
         file = Path.of(fromEnv);
       }
       return WidenConfig.load(file, System.getenv(), base);
+    }
+
+    /** One operator action against the migration's ledger; returns its message. */
+    static String withActions(WidenConfig config, String poolName, Action action)
+        throws java.sql.SQLException {
+      try (var db = Databases.pool(config.target(), 1, poolName)) {
+        return action.apply(new OperatorActions(new Ledger(db,
+            config.get(Setting.CONTROL_SCHEMA), config.migrationId())));
+      }
+    }
+
+    interface Action {
+      String apply(OperatorActions actions) throws java.sql.SQLException;
     }
   }
 }

@@ -190,7 +190,7 @@ public final class Demo {
     }
     try (var broker = Broker.connect(config.broker(), "widen-demo", null);
         var ch = broker.createChannel()) {
-      new Topology(config.broker().queueNamespace()).delete(ch);
+      Topology.of(config).delete(ch);
     }
   }
 

@@ -4,12 +4,13 @@ import com.rabbitmq.client.AMQP;
 import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.DefaultConsumer;
 import com.rabbitmq.client.Envelope;
+import com.rabbitmq.client.ShutdownSignalException;
 import java.io.IOException;
 import java.sql.SQLException;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import widen.Backoff;
 import widen.db.Databases;
 import widen.db.MysqlErrors;
 import widen.queue.RangeResult;
@@ -24,23 +25,31 @@ import widen.verify.RangeVerdict;
  * <p>The order is what makes a crash anywhere harmless: copy and commit, publish the result and
  * wait for the broker's confirm, and only then acknowledge the task. Dying before the ack means
  * the broker redelivers the task and the range is copied again, which the upsert makes harmless.
+ *
+ * <p>Errors are sorted by what helps: a lock conflict is tried again here a few times; a lost
+ * database is waited for (up to {@code retry.unreachable_seconds}), since no other worker could
+ * copy the range either; anything else is reported at once and the coordinator sends the range
+ * again later, through the delay queue, to whichever worker is free.
  */
 final class RangeConsumer extends DefaultConsumer {
   private static final Logger log = LoggerFactory.getLogger(RangeConsumer.class);
-  /** Transient errors (deadlock, lost connection, failover) are retried in place this often. */
-  static final int IN_PLACE_TRIES = 4;
   private static final long CONFIRM_TIMEOUT_MS = 30_000;
+  private static final Backoff IN_PLACE = new Backoff(250, 30_000);
 
   private final RangeCopier copier;
   private final RangeVerifier verifier;
   private final Topology topology;
   private final String migrationId;
   private final String workerId;
+  private final int inPlaceTries;
+  private final long unreachableMillis;
   private volatile boolean busy;
 
   RangeConsumer(Channel channel, RangeCopier copier, RangeVerifier verifier, Topology topology,
-      String migrationId, String workerId) {
+      String migrationId, String workerId, int inPlaceTries, long unreachableMillis) {
     super(channel);
+    this.inPlaceTries = inPlaceTries;
+    this.unreachableMillis = unreachableMillis;
     this.copier = copier;
     this.verifier = verifier;
     this.topology = topology;
@@ -97,9 +106,12 @@ final class RangeConsumer extends DefaultConsumer {
       getChannel().basicAck(envelope.getDeliveryTag(), false);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-    } catch (java.util.concurrent.TimeoutException e) {
-      // No confirm: the result may be lost, so leave the task unacknowledged for redelivery.
-      log.warn("result not confirmed by the broker; the task will be redelivered");
+    } catch (java.util.concurrent.TimeoutException | IOException | ShutdownSignalException e) {
+      // No confirm, or the broker went away: the result may be lost, so the task stays
+      // unacknowledged and the broker hands it out again. Not rethrown: the client library would
+      // close this channel for good (the worker opens a new one if it is closed anyway).
+      log.warn("worker={} result not confirmed by the broker ({}); the task will be redelivered",
+          workerId, e.toString());
     } finally {
       busy = false;
     }
@@ -107,7 +119,9 @@ final class RangeConsumer extends DefaultConsumer {
 
   private RangeResult run(RangeTask task) throws InterruptedException {
     long started = System.currentTimeMillis();
-    for (int attempt = 1; ; attempt++) {
+    long unreachableSince = 0;
+    int conflicts = 0;
+    for (int tries = 1; ; tries++) {
       try {
         if (task.kind() == RangeTask.Kind.VERIFY) {
           RangeVerdict v = verifier.verify(task.range());
@@ -122,14 +136,23 @@ final class RangeConsumer extends DefaultConsumer {
         return RangeResult.success(task, rows, workerId, started);
       } catch (SQLException e) {
         String error = e.getErrorCode() + " " + Databases.oneLine(e.getMessage());
-        if (!MysqlErrors.isTransient(e) || attempt >= IN_PLACE_TRIES) {
-          log.warn("migration={} range={} failed: {}", migrationId, task.rangeId(), error);
+        long now = System.currentTimeMillis();
+        boolean again = false;
+        if (MysqlErrors.isLockConflict(e)) {
+          again = ++conflicts < inPlaceTries;
+        } else if (MysqlErrors.isConnectionLoss(e)) {
+          unreachableSince = unreachableSince == 0 ? now : unreachableSince;
+          again = now - unreachableSince < unreachableMillis;
+        }
+        if (!again) {
+          log.warn("migration={} range={} attempt {} failed: {}", migrationId, task.rangeId(),
+              task.attempt(), error);
           return RangeResult.failure(task, workerId, started, error);
         }
-        long backoff = (250L << attempt) + ThreadLocalRandom.current().nextLong(250);
+        long wait = IN_PLACE.millis(tries);
         log.info("migration={} range={} transient error, retry in {} ms: {}", migrationId,
-            task.rangeId(), backoff, error);
-        TimeUnit.MILLISECONDS.sleep(backoff);
+            task.rangeId(), wait, error);
+        TimeUnit.MILLISECONDS.sleep(wait);
       } catch (RuntimeException e) {
         log.warn("migration={} range={} failed: {}", migrationId, task.rangeId(), e.toString());
         return RangeResult.failure(task, workerId, started, e.toString());

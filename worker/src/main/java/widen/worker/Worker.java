@@ -4,10 +4,11 @@ import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
 import com.zaxxer.hikari.HikariDataSource;
 import java.io.IOException;
-import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -30,7 +31,14 @@ public final class Worker implements AutoCloseable {
 
   private final WidenConfig config;
   private final String id;
-  private final List<RangeConsumer> consumers = new ArrayList<>();
+  /** One slot per thread; a slot whose channel closed gets a new consumer ({@link #superviseConsumers}). */
+  private final List<RangeConsumer> consumers = new CopyOnWriteArrayList<>();
+  private final ScheduledExecutorService supervisor = Executors.newSingleThreadScheduledExecutor(
+      r -> new Thread(r, "widen-supervisor"));
+  private RangeCopier copier;
+  private RangeVerifier verifier;
+  private Topology topology;
+  private volatile boolean draining;
   private HikariDataSource source;
   private HikariDataSource target;
   private ExecutorService dispatch;
@@ -59,11 +67,11 @@ public final class Worker implements AutoCloseable {
     }
     source = Databases.pool(config.source(), threads, "widen-source");
     target = Databases.pool(config.target(), threads, "widen-target");
-    RangeCopier copier = new RangeCopier(source, target, tables.copySql(), tables.binaryColumns(),
+    copier = new RangeCopier(source, target, tables.copySql(), tables.binaryColumns(),
         config.getInt(Setting.COPY_BATCH_ROWS));
-    RangeVerifier verifier = new RangeVerifier(source, target, tables, copier,
+    verifier = new RangeVerifier(source, target, tables, copier,
         config.getBoolean(Setting.VERIFY_DELETE_EXTRA));
-    Topology topology = new Topology(config.broker().queueNamespace());
+    topology = Topology.of(config);
     // One dispatch thread per consumer, so every consumer copies in parallel with the others.
     dispatch = Executors.newFixedThreadPool(threads, r -> new Thread(r, "widen-copy"));
     broker = Broker.connect(config.broker(), "widen-worker " + id, dispatch);
@@ -72,16 +80,40 @@ public final class Worker implements AutoCloseable {
         topology.declare(ch);
       }
       for (int i = 0; i < threads; i++) {
-        RangeConsumer c = new RangeConsumer(broker.createChannel(), copier, verifier, topology,
-            config.migrationId(), id + "/" + (i + 1));
-        c.start();
-        consumers.add(c);
+        consumers.add(openConsumer(i));
       }
     } catch (IOException | java.util.concurrent.TimeoutException e) {
       throw new WidenException("cannot set up the queues on the broker: " + e.getMessage(), e);
     }
+    supervisor.scheduleWithFixedDelay(this::superviseConsumers, 2, 2, TimeUnit.SECONDS);
     log.info("worker {} started: {} threads on {}, migration={}", id, threads,
         topology.tasks(), config.migrationId());
+  }
+
+  private RangeConsumer openConsumer(int slot) throws IOException {
+    RangeConsumer c = new RangeConsumer(broker.createChannel(), copier, verifier, topology,
+        config.migrationId(), id + "/" + (slot + 1), config.getInt(Setting.RETRY_IN_PLACE_TRIES),
+        config.getLong(Setting.RETRY_UNREACHABLE_SECONDS) * 1000);
+    c.start();
+    return c;
+  }
+
+  /**
+   * The client library brings a dropped connection back with its channels and consumers, but not
+   * a channel it closed itself (a confirm that timed out, a channel-level error). Such a slot gets
+   * a fresh channel and consumer here, once the connection is up again.
+   */
+  private void superviseConsumers() {
+    for (int i = 0; i < consumers.size() && !draining; i++) {
+      if (!consumers.get(i).getChannel().isOpen() && broker.isOpen()) {
+        try {
+          consumers.set(i, openConsumer(i));
+          log.warn("worker {}: consumer {} had lost its channel; a new one takes tasks", id, i + 1);
+        } catch (IOException | RuntimeException e) {
+          log.warn("worker {}: consumer {} not yet back: {}", id, i + 1, e.toString());
+        }
+      }
+    }
   }
 
   /**
@@ -90,6 +122,7 @@ public final class Worker implements AutoCloseable {
    * acknowledged), and another worker copies it again.
    */
   public void drain(int seconds) throws InterruptedException {
+    draining = true;
     consumers.forEach(RangeConsumer::stopTaking);
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
     while (consumers.stream().anyMatch(RangeConsumer::busy) && System.nanoTime() < deadline) {
@@ -103,6 +136,7 @@ public final class Worker implements AutoCloseable {
 
   @Override
   public void close() {
+    supervisor.shutdownNow();
     try {
       if (broker != null && broker.isOpen()) {
         broker.close(5_000);
