@@ -25,8 +25,18 @@ public final class WidenProcess {
 
   public static WidenProcess start(String name, Map<String, String> env, Path log, String... args)
       throws IOException {
+    return start(name, env, log, List.of(), args);
+  }
+
+  /**
+   * As {@link #start(String, Map, Path, String...)}, run through {@code launcher} (for example
+   * {@code ip netns exec <ns>}, to put the process on another network "host").
+   */
+  public static WidenProcess start(String name, Map<String, String> env, Path log,
+      List<String> launcher, String... args) throws IOException {
     String java = ProcessHandle.current().info().command().orElse("java");
-    List<String> cmd = new ArrayList<>(List.of(java, "-Xmx256m", "-cp",
+    List<String> cmd = new ArrayList<>(launcher);
+    cmd.addAll(List.of(java, "-Xmx256m", "-cp",
         System.getProperty("java.class.path"), "widen.cli.WidenCli"));
     cmd.addAll(List.of(args));
     ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true)

@@ -1,0 +1,144 @@
+package widen.faults;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.io.TempDir;
+import widen.demo.CsmhFixture;
+import widen.demo.WidenProcess;
+import widen.testing.TestServices;
+
+/**
+ * The fault suite: each scenario runs a real migration of {@value FaultRun#ROWS} rows with the
+ * application writing to the old table, injects its fault, runs to COMPLETE, and proves by a
+ * row-by-row comparison of the whole tables that nothing is missing, duplicated or different.
+ * The table it prints is the one in docs/reliability.md.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class FaultSuiteIT {
+  private static final FaultReport REPORT = new FaultReport();
+
+  @TempDir
+  Path logs;
+
+  @AfterAll
+  static void publish() throws Exception {
+    REPORT.publish();
+  }
+
+  private static FaultRun onSharedServices(String name, Path logs, Map<String, String> settings)
+      throws Exception {
+    return FaultRun.create(name, DbServer.shared(), DbServer.shared(), TestServices.amqpUrl(),
+        logs, settings);
+  }
+
+  /** Records the scenario's line and fails it unless the tables are equal row for row. */
+  private static void record(String scenario, String faults, TableDiff.Outcome o, long started) {
+    REPORT.add(scenario, faults, o, (System.nanoTime() - started) / 1e9);
+    assertTrue(o.clean(), scenario + ": " + o);
+    assertTrue(o.rows() > FaultRun.ROWS, "the application's rows were copied too: " + o);
+  }
+
+  @Test
+  @Order(1)
+  void workersKilledInTheMiddleOfRanges() throws Exception {
+    long started = System.nanoTime();
+    try (FaultRun run = onSharedServices("wkill", logs, Map.of("worker.threads", "1"))) {
+      run.begin(3);
+      int kills = 0;
+      for (long at : new long[] {10, 30, 50, 70}) {
+        run.awaitBackfillDone(at);
+        WidenProcess victim = run.workers.get(kills % run.workers.size());
+        victim.kill();
+        victim.waitFor(30);
+        run.workers.remove(victim);
+        run.startWorker();
+        kills++;
+      }
+      TableDiff.Outcome o = run.finish();
+      long twice = run.rangesCopiedTwice();
+      record("1. worker kill -9 mid-range", kills + " kills (" + twice
+          + " ranges copied again)", o, started);
+    }
+  }
+
+  @Test
+  @Order(2)
+  void coordinatorKilledDuringTheBackfillAndDuringASweep() throws Exception {
+    long started = System.nanoTime();
+    try (FaultRun run = onSharedServices("ckill", logs, Map.of())) {
+      run.begin(2);
+      run.awaitBackfillDone(30);
+      run.killAndRestartCoordinator();
+      run.await("a delta sweep planned", () -> run.ledgerLong("SELECT COUNT(*) FROM "
+          + run.ledger("sweep") + " WHERE number >= 1") > 0);
+      run.killAndRestartCoordinator();
+      TableDiff.Outcome o = run.finish();
+      assertTrue(run.coordinator.tail(400).contains("resumed") || o.clean());
+      record("2. coordinator kill -9 in backfill and in a sweep", "2 kills", o, started);
+    }
+  }
+
+  @Test
+  @Order(5)
+  void workersScaledFromOneToFourAndBack() throws Exception {
+    long started = System.nanoTime();
+    try (FaultRun run = onSharedServices("scale", logs, Map.of("worker.threads", "1"))) {
+      run.begin(1);
+      run.awaitBackfillDone(10);
+      List<WidenProcess> extra = List.of(run.startWorker(), run.startWorker(), run.startWorker());
+      run.awaitBackfillDone(60);
+      extra.forEach(WidenProcess::terminate);
+      for (WidenProcess w : extra) {
+        assertEquals(0, w.waitFor(60), "SIGTERM drains and exits 0: " + w.tail(20));
+      }
+      run.workers.removeAll(extra);
+      TableDiff.Outcome o = run.finish();
+      record("5. workers scaled 1 -> 4 -> 1", "3 started, 3 drained (SIGTERM)", o, started);
+    }
+  }
+
+  @Test
+  @Order(6)
+  void aPoisonRowParksOnlyItsRangeUntilFixedAndRetried() throws Exception {
+    long started = System.nanoTime();
+    try (FaultRun run = onSharedServices("poison", logs, Map.of())) {
+      // The target refuses one value the source holds, as a stricter column would.
+      String src = "`" + run.srcDb + "`." + CsmhFixture.SOURCE_TABLE;
+      String dst = "`" + run.dstDb + "`." + CsmhFixture.TARGET_TABLE;
+      long poison = run.source.queryLong("SELECT id FROM " + src + " ORDER BY id LIMIT 1 OFFSET "
+          + FaultRun.ROWS / 2);
+      run.source.execute("UPDATE " + src + " SET version = 'POISON' WHERE id = " + poison);
+      run.target.execute("ALTER TABLE " + dst + " ADD CONSTRAINT widen_poison"
+          + " CHECK (version IS NULL OR version <> 'POISON')");
+      run.begin(2);
+      String ranges = run.ledger("range_task");
+      run.await("the poisoned range parked", () -> run.ledgerLong("SELECT COUNT(*) FROM " + ranges
+          + " WHERE state = 'FAILED'") == 1);
+      run.await("every other backfill range done", () -> run.ledgerLong("SELECT COUNT(*) FROM "
+          + ranges + " WHERE state <> 'DONE'") == 1);
+      assertEquals(1, run.ledgerLong("SELECT COUNT(*) FROM " + ranges + " WHERE state = 'FAILED'"
+          + " AND lo < " + poison + " AND hi >= " + poison + " AND attempts = 5"
+          + " AND last_error LIKE '%widen_poison%'"), "the poisoned range is parked with its error");
+      Thread.sleep(3_000);
+      assertEquals("BACKFILLING", run.phase(), "no sweep, verification or advice while parked");
+      String status = run.run("status").tail(40);
+      assertTrue(status.contains("parked") && status.contains("widen_poison"), status);
+
+      run.target.execute("ALTER TABLE " + dst + " DROP CONSTRAINT widen_poison");
+      WidenProcess retry = run.run("retry-failed");
+      assertEquals(0, retry.waitFor(10), retry.tail(10));
+      TableDiff.Outcome o = run.finish();
+      record("6. poison row parked, fixed, retry-failed", "1 poisoned row (5 attempts, parked)",
+          o, started);
+    }
+  }
+}
