@@ -27,10 +27,11 @@ final class TableDiff {
    * (which is all a duplicate can be under a primary key) are counted as duplicated; rows on
    * both sides whose values differ are different.
    */
+  /** {@code columns} are SQL expressions over one row, each rendering a value as text. */
   static Outcome compare(DbServer src, String srcTable, DbServer dst, String dstTable,
       List<String> columns) throws SQLException {
     String hash = "MD5(CONCAT_WS('|', " + columns.stream()
-        .map(c -> "IFNULL(CAST(`" + c + "` AS CHAR), '<null>')").collect(Collectors.joining(", "))
+        .map(c -> "IFNULL(CAST(" + c + " AS CHAR), '<null>')").collect(Collectors.joining(", "))
         + "))";
     try (Connection a = src.connect(""); Connection b = dst.connect("");
         Statement sa = streaming(a); Statement sb = streaming(b);

@@ -100,6 +100,10 @@ final class RangeConsumer extends DefaultConsumer {
         getChannel().basicNack(envelope.getDeliveryTag(), false, false);
         return;
       }
+      if (envelope.isRedeliver()) {
+        log.info("migration={} range={} {} redelivered: the worker holding it died or lost the"
+            + " broker; worker={} takes it", migrationId, task.rangeId(), task.kind(), workerId);
+      }
       RangeResult result = run(task);
       getChannel().basicPublish("", topology.results(), Topology.PERSISTENT, result.toBytes());
       getChannel().waitForConfirmsOrDie(CONFIRM_TIMEOUT_MS);
