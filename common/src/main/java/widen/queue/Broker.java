@@ -3,6 +3,8 @@ package widen.queue;
 import com.rabbitmq.client.AuthenticationFailureException;
 import com.rabbitmq.client.Connection;
 import com.rabbitmq.client.ConnectionFactory;
+import com.rabbitmq.client.impl.recovery.RecordedQueue;
+import com.rabbitmq.client.impl.recovery.TopologyRecoveryFilter;
 import java.io.IOException;
 import java.net.URI;
 import java.util.concurrent.ExecutorService;
@@ -17,11 +19,27 @@ public final class Broker {
   private Broker() {}
 
   /**
-   * A connection named {@code name} (shown in the RabbitMQ management UI). Automatic recovery
-   * is on: after a network blip the connection, channels and consumers come back by themselves.
-   * {@code consumerThreads} may be null for the client's default dispatch pool.
+   * A connection named {@code name} (shown in the RabbitMQ management UI), without automatic
+   * recovery: for the coordinator, which rebuilds its whole session from the ledger after a loss
+   * (a connection recovering behind its back would keep consuming results nobody reads), and for
+   * short-lived uses. {@code consumerThreads} may be null for the client's default pool.
    */
   public static Connection connect(BrokerEndpoint b, String name, ExecutorService consumerThreads) {
+    return connect(b, name, consumerThreads, false);
+  }
+
+  /**
+   * A connection with automatic recovery, for workers: after a lost broker the connection,
+   * channels and consumers come back by themselves (queues are durable, so only consumers are
+   * redeclared).
+   */
+  public static Connection connectRecovering(BrokerEndpoint b, String name,
+      ExecutorService consumerThreads) {
+    return connect(b, name, consumerThreads, true);
+  }
+
+  private static Connection connect(BrokerEndpoint b, String name,
+      ExecutorService consumerThreads, boolean recover) {
     ConnectionFactory f = new ConnectionFactory();
     String where = b.url();
     try {
@@ -33,7 +51,13 @@ public final class Broker {
       f.setUsername(b.user());
       f.setPassword(b.password().reveal());
       f.setConnectionTimeout(10_000);
-      f.setAutomaticRecoveryEnabled(true);
+      f.setAutomaticRecoveryEnabled(recover);
+      f.setTopologyRecoveryFilter(new TopologyRecoveryFilter() {
+        @Override
+        public boolean filterQueue(RecordedQueue queue) {
+          return false; // durable, declared on a channel long closed; re-declaring only fails
+        }
+      });
       // Reconnects for as long as it takes, waiting 1 s, 2 s, 4 s... up to 30 s between tries,
       // with jitter so a fleet does not storm a broker that just came back.
       Backoff reconnect = new Backoff(1_000, 30_000);

@@ -418,8 +418,8 @@ public final class Coordinator implements AutoCloseable {
   /** Closes the broker, lock and table connections, ignoring errors: they may be gone already. */
   private void closeConnections() {
     try {
-      if (broker != null && broker.isOpen()) {
-        broker.abort(5_000);
+      if (broker != null) {
+        broker.abort(5_000); // also when already closed: nothing of this session may linger
       }
     } catch (RuntimeException e) {
       log.debug("broker close: {}", e.toString());

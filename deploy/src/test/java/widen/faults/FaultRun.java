@@ -39,6 +39,7 @@ final class FaultRun implements AutoCloseable {
   final List<WidenProcess> workers = new ArrayList<>();
   private List<String> workerLauncher = List.of();
   private WidenConfig config;
+  private WidenConfig workerConfig;
   private AppWriter writer;
   WidenProcess coordinator;
 
@@ -88,12 +89,17 @@ final class FaultRun implements AutoCloseable {
     c.put("worker.drain_seconds", "30");
     c.putAll(settings);
     run.config = WidenConfig.of(c);
+    run.workerConfig = run.config;
     return run;
   }
 
-  /** Runs the workers through {@code launcher} (e.g. into a network namespace). */
-  void launchWorkersWith(List<String> launcher) {
+  /**
+   * Runs the workers through {@code launcher} (e.g. into a network namespace), with
+   * {@code settings} changed for them only (e.g. addresses through a proxy).
+   */
+  void launchWorkersWith(List<String> launcher, Map<String, String> settings) {
     workerLauncher = launcher;
+    workerConfig = config.with(settings);
   }
 
   /** Prepares the target, starts the application's writes, the coordinator and the workers. */
@@ -109,7 +115,7 @@ final class FaultRun implements AutoCloseable {
   }
 
   WidenProcess startWorker() throws Exception {
-    WidenProcess w = start("worker", workerLauncher);
+    WidenProcess w = start(workerConfig, "worker", workerLauncher);
     workers.add(w);
     return w;
   }
@@ -130,9 +136,14 @@ final class FaultRun implements AutoCloseable {
 
   private WidenProcess start(String name, List<String> launcher, String... command)
       throws Exception {
+    return start(config, name, launcher, command);
+  }
+
+  private WidenProcess start(WidenConfig with, String name, List<String> launcher,
+      String... command) throws Exception {
     String[] args = command.length == 0 ? new String[] {name} : command;
     String file = name + "-" + processes.size();
-    WidenProcess p = WidenProcess.start(file, config.asEnvironment(), logs.resolve(file + ".log"),
+    WidenProcess p = WidenProcess.start(file, with.asEnvironment(), logs.resolve(file + ".log"),
         launcher, args);
     processes.add(p);
     return p;
@@ -253,6 +264,17 @@ final class FaultRun implements AutoCloseable {
     assertEquals("COMPLETE", phase());
     return TableDiff.compare(source, "`" + srcDb + "`." + CsmhFixture.SOURCE_TABLE, target,
         "`" + dstDb + "`." + CsmhFixture.TARGET_TABLE, COLUMNS);
+  }
+
+  /** How many lines of the coordinator logs so far contain {@code text}. */
+  long coordinatorLogLines(String text) throws Exception {
+    long n = 0;
+    try (var found = Files.newDirectoryStream(logs, "coordinator-*.log")) {
+      for (Path log : found) {
+        n += Files.readAllLines(log).stream().filter(l -> l.contains(text)).count();
+      }
+    }
+    return n;
   }
 
   /** Tasks the broker handed out again because their worker died (from the workers' logs). */

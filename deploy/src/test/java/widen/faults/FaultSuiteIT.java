@@ -3,6 +3,7 @@ package widen.faults;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -14,6 +15,9 @@ import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.io.TempDir;
 import widen.demo.CsmhFixture;
 import widen.demo.WidenProcess;
+import widen.testing.NetNamespace;
+import widen.testing.OwnMariaDb;
+import widen.testing.OwnRabbitMq;
 import widen.testing.TestServices;
 
 /**
@@ -90,6 +94,43 @@ class FaultSuiteIT {
   }
 
   @Test
+  @Order(3)
+  void theBrokerStoppedAndStartedDuringTheBackfill() throws Exception {
+    long started = System.nanoTime();
+    try (OwnRabbitMq broker = OwnRabbitMq.start("faults", "127.0.0.1");
+        FaultRun run = FaultRun.create("broker", DbServer.shared(), DbServer.shared(),
+            broker.amqpUrl(), logs, Map.of("worker.threads", "1"))) {
+      run.begin(2);
+      run.awaitBackfillDone(20);
+      broker.stop();
+      Thread.sleep(5_000);
+      broker.start();
+      TableDiff.Outcome o = run.finish();
+      assertTrue(run.coordinatorLogLines("reconnected after") >= 1, "the coordinator reconnected");
+      record("3. broker stopped 5 s, started", "1 broker stop", o, started);
+    }
+  }
+
+  @Test
+  @Order(4)
+  void theTargetDatabaseKilledAndRestartedDuringTheBackfill() throws Exception {
+    long started = System.nanoTime();
+    try (OwnMariaDb db = OwnMariaDb.start("faults", "127.0.0.1");
+        FaultRun run = FaultRun.create("target", DbServer.shared(), DbServer.at(db.host(),
+            db.port()), TestServices.amqpUrl(), logs, Map.of("worker.threads", "1"))) {
+      run.begin(2);
+      run.awaitBackfillDone(20);
+      db.kill();
+      Thread.sleep(3_000);
+      db.restart();
+      TableDiff.Outcome o = run.finish();
+      assertTrue(run.coordinatorLogLines("reconnected after") >= 1, "the coordinator reconnected");
+      record("4. target MariaDB (with the ledger) kill -9, restarted", "1 database kill", o,
+          started);
+    }
+  }
+
+  @Test
   @Order(5)
   void workersScaledFromOneToFourAndBack() throws Exception {
     long started = System.nanoTime();
@@ -150,6 +191,41 @@ class FaultSuiteIT {
       TableDiff.Outcome o = run.finish();
       record("6. poison row parked, fixed, retry-failed", "1 poisoned row (5 attempts, parked)",
           o, started);
+    }
+  }
+
+  /**
+   * Workers on a host of their own (a network namespace) reach the databases and the broker
+   * through a proxy that delays every chunk and resets connections at random, and the link is
+   * cut for 5 s; then every connection through the proxies is dropped at once. (This kernel has
+   * no sch_netem for tc, so the proxy makes the bad network.)
+   */
+  @Test
+  @Order(7)
+  void workersBehindADelayingDroppingNetworkWithACutLink() throws Exception {
+    long started = System.nanoTime();
+    String host = "10.231.7.1";
+    try (NetNamespace ns = NetNamespace.create("wfault7", host, "10.231.7.2");
+        FlakyProxy db = new FlakyProxy(host, new InetSocketAddress("127.0.0.1", 3306), 2, 2,
+            0.0005);
+        FlakyProxy mq = new FlakyProxy(host, new InetSocketAddress("127.0.0.1", 5672), 2, 2,
+            0.0005);
+        FaultRun run = onSharedServices("network", logs, Map.of())) {
+      run.launchWorkersWith(ns.command(List.of()), Map.of(
+          "source.url", "jdbc:mysql://" + host + ":" + db.port() + "/" + run.srcDb,
+          "target.url", "jdbc:mysql://" + host + ":" + db.port() + "/" + run.dstDb,
+          "broker.url", "amqp://" + host + ":" + mq.port() + "/"));
+      run.begin(2);
+      run.awaitBackfillDone(20);
+      ns.cut();
+      Thread.sleep(5_000);
+      ns.restore();
+      run.awaitBackfillDone(60);
+      db.cut(3_000);
+      mq.cut(3_000);
+      TableDiff.Outcome o = run.finish();
+      record("7. workers' network: delay, random resets, link cut", "5 s link cut, "
+          + (db.resets() + mq.resets()) / 2 + " connections reset", o, started);
     }
   }
 }

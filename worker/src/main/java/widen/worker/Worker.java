@@ -74,7 +74,7 @@ public final class Worker implements AutoCloseable {
     topology = Topology.of(config);
     // One dispatch thread per consumer, so every consumer copies in parallel with the others.
     dispatch = Executors.newFixedThreadPool(threads, r -> new Thread(r, "widen-copy"));
-    broker = Broker.connect(config.broker(), "widen-worker " + id, dispatch);
+    broker = Broker.connectRecovering(config.broker(), "widen-worker " + id, dispatch);
     try {
       try (Channel ch = broker.createChannel()) {
         topology.declare(ch);
