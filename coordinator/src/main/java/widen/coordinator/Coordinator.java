@@ -172,6 +172,10 @@ public final class Coordinator implements AutoCloseable {
       if (!lock.held()) {
         throw new SessionLost("the migration lock's connection dropped");
       }
+      if (!broker.isOpen()) {
+        // Waiting for results raises nothing on a dead connection, so ask.
+        throw new SessionLost("the broker connection closed: " + broker.getCloseReason());
+      }
       Migration m = ledger.migration().orElseThrow();
       if (m.phase() == Phase.COMPLETE) {
         logProgress(m, true);
