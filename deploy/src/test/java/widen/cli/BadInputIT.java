@@ -7,7 +7,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -15,9 +17,12 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import widen.config.WidenConfig;
 import widen.demo.CsmhFixture;
+import widen.demo.WidenProcess;
 import widen.e2e.Csmh;
 import widen.testing.Queues;
+import widen.testing.TestDatabase;
 import widen.testing.TestServices;
+import widen.testing.TestUser;
 
 /**
  * Every wrong input an operator can give to the coordinator ends with one line naming the problem
@@ -28,6 +33,7 @@ class BadInputIT {
   Path dir;
   private Csmh tables;
   private Map<String, String> config;
+  private final List<AutoCloseable> cleanUp = new ArrayList<>();
 
   @BeforeEach
   void setUp() throws Exception {
@@ -40,6 +46,9 @@ class BadInputIT {
   void tearDown() throws Exception {
     Queues.delete(WidenConfig.of(withValidKeysOnly()));
     tables.close();
+    for (AutoCloseable c : cleanUp) {
+      c.close();
+    }
   }
 
   @Test
@@ -138,6 +147,83 @@ class BadInputIT {
       String line = run("coordinator");
       assertTrue(line.contains("is already run by coordinator"), line);
     }
+  }
+
+  @Test
+  void aTargetUserThatCanOnlyReadIsRefusedBeforeAnythingIsWritten() throws Exception {
+    TestUser reader = user("ro", "SELECT ON `" + tables.target.name() + "`.*",
+        "ALL ON `" + tables.control.name() + "`.*");
+    refused("target user " + reader.account() + " lacks INSERT, UPDATE on " + tables.target.name()
+        + "." + CsmhFixture.TARGET_TABLE + ": run GRANT SELECT, INSERT, UPDATE ON `"
+        + tables.target.name() + "`.`" + CsmhFixture.TARGET_TABLE + "` TO " + reader.account()
+        + " (or check target.user)");
+  }
+
+  @Test
+  void aTargetUserThatMayNotCreateTheLedgerIsRefused() throws Exception {
+    TestUser writer = user("noddl", "SELECT, INSERT, UPDATE ON `" + tables.target.name() + "`.*",
+        "SELECT, INSERT, UPDATE ON `" + tables.control.name() + "`.*");
+    refused("target user " + writer.account() + " lacks CREATE on control schema "
+        + tables.control.name() + ": run GRANT CREATE, SELECT, INSERT, UPDATE ON `"
+        + tables.control.name() + "`.* TO " + writer.account() + " (or check target.user)");
+  }
+
+  @Test
+  void aMissingLedgerSchemaTheUserMayNotCreateIsRefusedAndNotCreated() throws Exception {
+    TestDatabase absent = TestDatabase.missing("bad_noctl");
+    cleanUp.add(absent);
+    config.put("control.schema", absent.name());
+    TestUser writer = user("noctl", "SELECT, INSERT, UPDATE ON `" + tables.target.name() + "`.*");
+    refused("target user " + writer.account() + " lacks CREATE on control schema "
+        + absent.name() + ": run GRANT CREATE, SELECT, INSERT, UPDATE ON `" + absent.name()
+        + "`.* TO " + writer.account());
+    assertEquals(0, tables.target.queryLong("SELECT COUNT(*) FROM information_schema.SCHEMATA"
+        + " WHERE SCHEMA_NAME = '" + absent.name() + "'"), "control schema not created");
+  }
+
+  @Test
+  void aSourceUserWithoutSelectOnTheTableIsToldTheGrant() throws Exception {
+    // A privilege on another table lets the user connect to the database, but information_schema
+    // then hides the source table: without the check this read "table not found".
+    tables.source.execute("CREATE TABLE other (id INT PRIMARY KEY)");
+    TestUser blind = TestUser.create("nosel", "pw-nosel",
+        "SELECT ON `" + tables.source.name() + "`.`other`");
+    cleanUp.add(blind);
+    config.put("source.user", blind.name());
+    config.put("source.password", blind.password());
+    refused("source user " + blind.account() + " lacks SELECT on " + tables.source.name() + "."
+        + CsmhFixture.SOURCE_TABLE + ": run GRANT SELECT ON `" + tables.source.name() + "`.`"
+        + CsmhFixture.SOURCE_TABLE + "` TO " + blind.account() + " (or check source.user)");
+  }
+
+  @Test
+  void aWorkerWithAReadOnlyTargetUserFailsAtStartInOneLine() throws Exception {
+    TestUser reader = user("wro", "SELECT ON `" + tables.target.name() + "`.*");
+    Path log = dir.resolve("worker.log");
+    WidenProcess worker = WidenProcess.start("worker", WidenConfig.of(config).asEnvironment(), log,
+        "worker");
+    int code = worker.waitFor(120);
+    if (code == -1) {
+      worker.kill();
+    }
+    String out = java.nio.file.Files.readString(log);
+    assertEquals(2, code, "a worker that cannot write exits 2 at start: " + out);
+    List<String> lines = out.lines().filter(l -> l.startsWith("widen: ")).toList();
+    assertEquals(1, lines.size(), out);
+    assertTrue(lines.get(0).contains("target user " + reader.account() + " lacks INSERT, UPDATE on "
+        + tables.target.name() + "." + CsmhFixture.TARGET_TABLE + ": run GRANT SELECT, INSERT,"
+        + " UPDATE ON"), lines.get(0));
+    assertFalse(out.contains("\tat "), "no stack trace: " + out);
+    assertFalse(Queues.exist(WidenConfig.of(withValidKeysOnly())), "no queue declared");
+  }
+
+  /** A target user with only {@code grants}, which the config then uses. */
+  private TestUser user(String purpose, String... grants) throws Exception {
+    TestUser u = TestUser.create(purpose, "pw-" + purpose, grants);
+    cleanUp.add(u);
+    config.put("target.user", u.name());
+    config.put("target.password", u.password());
+    return u;
   }
 
   /** Runs the coordinator, expects exit 2 and one line containing {@code expected}. */
