@@ -217,6 +217,27 @@ class BadInputIT {
     assertFalse(Queues.exist(WidenConfig.of(withValidKeysOnly())), "no queue declared");
   }
 
+  @Test
+  void aTargetWithA32BitIdIsRefused() throws Exception {
+    tables.target.execute("ALTER TABLE " + CsmhFixture.TARGET_TABLE
+        + " MODIFY id int(11) unsigned NOT NULL AUTO_INCREMENT");
+    refused("primary key id is int(11) unsigned in target, not a 64-bit bigint");
+  }
+
+  @Test
+  void anUnknownBrokerHostIsNamed() throws Exception {
+    config.put("broker.url", "amqp://widen-no-such-host.invalid:5672/");
+    refused("cannot reach broker at widen-no-such-host.invalid:5672");
+  }
+
+  @Test
+  void aWrongBrokerPasswordIsNamedAndNotShown() throws Exception {
+    config.put("broker.password", "Br0ker-Wr0ng-Pa55");
+    String line = refused("broker at ");
+    assertTrue(line.contains("refused user guest: check broker.user and broker.password"), line);
+    assertFalse(line.contains("Br0ker-Wr0ng-Pa55"), line);
+  }
+
   /** A target user with only {@code grants}, which the config then uses. */
   private TestUser user(String purpose, String... grants) throws Exception {
     TestUser u = TestUser.create(purpose, "pw-" + purpose, grants);
@@ -249,6 +270,7 @@ class BadInputIT {
   private Map<String, String> withValidKeysOnly() {
     Map<String, String> valid = new LinkedHashMap<>(config);
     valid.remove("copy.bach_rows");
+    valid.remove("broker.password");
     valid.put("broker.url", TestServices.amqpUrl());
     return valid;
   }
