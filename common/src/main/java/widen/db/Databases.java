@@ -29,7 +29,12 @@ public final class Databases {
 
   private Databases() {}
 
-  /** Driver properties; characterEncoding UTF-8 makes the session utf8mb4 (4-byte characters). */
+  /**
+   * Driver properties; characterEncoding UTF-8 makes the session utf8mb4 (4-byte characters).
+   *
+   * <p>Connector/J lets these override the URL's own options, so nothing about TLS is set here:
+   * sslMode, trustCertificateKeyStoreUrl and the like must come from the operator's URL alone.
+   */
   static Properties driverProperties(DbEndpoint db) {
     Properties p = new Properties();
     p.setProperty("user", db.user());
@@ -90,12 +95,37 @@ public final class Databases {
       return new WidenException("user " + db.user() + " may not use " + role + " database "
           + db.database() + ": grant it access or check " + role + ".user", e);
     }
+    String tls = tlsProblem(e, role);
+    if (tls != null) {
+      return new WidenException(role + " database at " + db.address() + " " + tls, e);
+    }
     if (e.getSQLState() != null && e.getSQLState().startsWith("08")) {
       return new WidenException("cannot reach " + role + " database at " + db.address()
           + ": check " + role + ".url and that the server is running", e);
     }
     return new WidenException("cannot connect to " + role + " database at " + db.address() + ": "
         + oneLine(e.getMessage()) + " (check " + role + ".url)", e);
+  }
+
+  /**
+   * What went wrong with TLS, or null if the failure was not about TLS. Connector/J reports both a
+   * server without TLS and a failed handshake as a connection failure (SQLState 08), which would
+   * otherwise read "cannot reach".
+   */
+  static String tlsProblem(SQLException e, String role) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof javax.net.ssl.SSLException) {
+        return "failed the TLS handshake (" + oneLine(t.getMessage()) + "): make the trust store"
+            + " in " + role + ".url's trustCertificateKeyStoreUrl hold the server's CA"
+            + " certificate, and with sslMode=VERIFY_IDENTITY use the host name the certificate"
+            + " names";
+      }
+      if (String.valueOf(t.getMessage()).contains("SSL Connection required")) {
+        return "does not offer TLS, which " + role + ".url requires (sslMode): enable TLS on the"
+            + " server, or change sslMode in " + role + ".url";
+      }
+    }
+    return null;
   }
 
   /** A driver message on one line (some span several). */

@@ -238,6 +238,15 @@ class BadInputIT {
     assertFalse(line.contains("Br0ker-Wr0ng-Pa55"), line);
   }
 
+  @Test
+  void aTlsUrlAgainstAServerWithoutTlsIsNamedWithTheFix() throws Exception {
+    // The local test server has TLS off (@@have_ssl = DISABLED): REQUIRED must not fall back.
+    config.put("target.url", tables.target.url() + "?sslMode=REQUIRED");
+    refused("target database at " + config.get("target.url").replaceAll(".*//([^/]+)/.*", "$1")
+        + " does not offer TLS, which target.url requires (sslMode): enable TLS on the server,"
+        + " or change sslMode in target.url");
+  }
+
   /** A target user with only {@code grants}, which the config then uses. */
   private TestUser user(String purpose, String... grants) throws Exception {
     TestUser u = TestUser.create(purpose, "pw-" + purpose, grants);
