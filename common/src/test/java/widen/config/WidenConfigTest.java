@@ -268,6 +268,39 @@ class WidenConfigTest {
   }
 
   @Test
+  void aBrokerTrustStoreIsHandedToTheBrokerEndpoint() throws IOException {
+    Path store = dir.resolve("trust.p12");
+    Files.writeString(store, "not read here");
+    Map<String, String> given = required("broker.url", "amqps://rabbit:5671/");
+    given.put("broker.tls_trust_store", store.toString());
+    given.put("broker.tls_trust_store_password", PASSWORD);
+    BrokerEndpoint broker = WidenConfig.of(given).broker();
+    assertTrue(broker.tls());
+    assertEquals(store.toString(), broker.trustStore());
+    assertEquals(PASSWORD, broker.trustStorePassword().reveal());
+    assertFalse(broker.toString().contains(PASSWORD), broker.toString());
+  }
+
+  @Test
+  void aBrokerTrustStoreWithAPlainAmqpUrlIsRefused() throws IOException {
+    Path store = dir.resolve("trust.p12");
+    Files.writeString(store, "x");
+    assertEquals("config key broker.tls_trust_store is set but broker.url is not amqps://, so no"
+        + " TLS would be used: make broker.url amqps://host:5671/ or remove"
+        + " broker.tls_trust_store",
+        failure(() -> WidenConfig.of(required("broker.tls_trust_store", store.toString()))));
+  }
+
+  @Test
+  void aMissingBrokerTrustStoreIsRefusedNamingTheKey() {
+    String missing = dir.resolve("nope.p12").toString();
+    Map<String, String> given = required("broker.url", "amqps://rabbit:5671/");
+    given.put("broker.tls_trust_store", missing);
+    assertEquals("config key broker.tls_trust_store names " + missing
+        + ", which is not a readable file", failure(() -> WidenConfig.of(given)));
+  }
+
+  @Test
   void passwordFileIsReadAndStripped() throws IOException {
     Path secret = dir.resolve("source.pw");
     Files.writeString(secret, PASSWORD + "\n");
@@ -306,11 +339,12 @@ class WidenConfigTest {
     Map<String, String> given = required("source.password", PASSWORD);
     given.put("target.password", PASSWORD + "t");
     given.put("broker.password", PASSWORD + "b");
+    given.put("broker.tls_trust_store_password", PASSWORD + "s");
     WidenConfig config = WidenConfig.of(given);
     String text = config.toString();
     assertFalse(text.contains(PASSWORD), text);
     assertContainsAll(text, "source.password=******", "target.password=******",
-        "broker.password=******", "source.user=reader");
+        "broker.password=******", "broker.tls_trust_store_password=******", "source.user=reader");
     assertFalse(config.source().toString().contains(PASSWORD));
     assertFalse(config.broker().toString().contains(PASSWORD));
     assertEquals("(empty)", new Secret("").toString());

@@ -247,6 +247,15 @@ class BadInputIT {
         + " or change sslMode in target.url");
   }
 
+  @Test
+  void amqpsAgainstABrokerPortWithoutTlsIsNamedWithTheFix() throws Exception {
+    String plain = TestServices.amqpUrl();
+    config.put("broker.url", plain.replace("amqp://", "amqps://"));
+    refused("broker at " + plain.replaceAll("amqp://([^/]+)/.*", "$1") + " did not answer in TLS:"
+        + " point broker.url at the broker's TLS port (usually 5671), or use amqp:// for a broker"
+        + " without TLS");
+  }
+
   /** A target user with only {@code grants}, which the config then uses. */
   private TestUser user(String purpose, String... grants) throws Exception {
     TestUser u = TestUser.create(purpose, "pw-" + purpose, grants);
