@@ -108,21 +108,36 @@ public final class Databases {
   }
 
   /**
-   * What went wrong with TLS, or null if the failure was not about TLS. Connector/J reports both a
-   * server without TLS and a failed handshake as a connection failure (SQLState 08), which would
-   * otherwise read "cannot reach".
+   * What went wrong with TLS, and the fix, or null if the failure was not about TLS. Connector/J
+   * reports these as connection failures (SQLState 08), which would otherwise read "cannot reach".
+   * Specific causes first: a handshake failure can wrap them.
    */
   static String tlsProblem(SQLException e, String role) {
+    String url = role + ".url";
     for (Throwable t = e; t != null; t = t.getCause()) {
-      if (t instanceof javax.net.ssl.SSLException) {
-        return "failed the TLS handshake (" + oneLine(t.getMessage()) + "): make the trust store"
-            + " in " + role + ".url's trustCertificateKeyStoreUrl hold the server's CA"
-            + " certificate, and with sslMode=VERIFY_IDENTITY use the host name the certificate"
-            + " names";
+      String why = oneLine(t.getMessage());
+      if (why.contains("SSL Connection required")) {
+        return "does not offer TLS, which " + url + " requires (sslMode): enable TLS on the"
+            + " server, or change sslMode in " + url;
       }
-      if (String.valueOf(t.getMessage()).contains("SSL Connection required")) {
-        return "does not offer TLS, which " + role + ".url requires (sslMode): enable TLS on the"
-            + " server, or change sslMode in " + role + ".url";
+      // Connector/J's SSLParamsException: the trust store could not be opened or is empty.
+      if (t.getClass().getSimpleName().equals("SSLParamsException")) {
+        return "cannot be verified: the TLS trust store in " + url + " is unusable (" + why
+            + "): make trustCertificateKeyStoreUrl a file: URL of a JKS trust store holding the"
+            + " server's CA certificate";
+      }
+      if (t instanceof java.security.cert.CertificateException
+          && why.contains("identity verification failed")) {
+        return "has a TLS certificate for another host name (" + why + "): put in " + url
+            + " the host name its certificate names, or use sslMode=VERIFY_CA";
+      }
+    }
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof javax.net.ssl.SSLException
+          || t instanceof java.security.cert.CertificateException) {
+        return "failed the TLS handshake (" + oneLine(t.getMessage()) + "): make the trust store"
+            + " (trustCertificateKeyStoreUrl in " + url + ", else the JVM's default) hold the"
+            + " CA certificate that signed the server's";
       }
     }
     return null;
