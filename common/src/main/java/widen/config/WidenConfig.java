@@ -268,6 +268,13 @@ public final class WidenConfig {
   }
 
   private static void checkJdbcUrl(String key, String v) {
+    if (v.toLowerCase().contains("keystorepassword=")) {
+      // A URL shows up in process listings and tickets; a trust store needs no password here.
+      throw new WidenException("config key " + key + " contains a key store password: for TLS"
+          + " use a JKS trust store, which the driver opens without one"
+          + " (trustCertificateKeyStoreUrl=file:/path/ca.jks), or the JVM's default trust store"
+          + " (see docs/security.md)");
+    }
     if (v.toLowerCase().contains("password=") || v.matches("jdbc:[a-z]+://[^/?]*@.*")) {
       String base = key.substring(0, key.indexOf('.'));
       throw new WidenException("config key " + key + " contains credentials: put them in "

@@ -233,6 +233,25 @@ class WidenConfigTest {
   }
 
   @Test
+  void jdbcUrlWithATrustStorePasswordIsRefusedWithTheTlsFix() {
+    String url = "jdbc:mysql://db2:3306/smh?sslMode=VERIFY_CA&trustCertificateKeyStoreUrl="
+        + "file:/etc/widen/ca.p12&trustCertificateKeyStorePassword=" + PASSWORD;
+    assertEquals("config key target.url contains a key store password: for TLS use a JKS trust"
+        + " store, which the driver opens without one"
+        + " (trustCertificateKeyStoreUrl=file:/path/ca.jks), or the JVM's default trust store"
+        + " (see docs/security.md)", failure(() -> WidenConfig.of(required("target.url", url))));
+  }
+
+  @Test
+  void jdbcUrlWithTlsOptionsIsKeptAsWritten() {
+    String url = "jdbc:mysql://db2:3306/smh?sslMode=VERIFY_IDENTITY"
+        + "&trustCertificateKeyStoreUrl=file:/etc/widen/ca.jks";
+    WidenConfig config = WidenConfig.of(required("target.url", url));
+    assertEquals(url, config.target().url());
+    assertEquals("smh", config.target().database());
+  }
+
+  @Test
   void jdbcUrlWithCredentialsBeforeTheHostIsRefused() {
     String url = "jdbc:mysql://reader:" + PASSWORD + "@db1:3306/edxapp";
     assertContainsAll(failure(() -> WidenConfig.of(required("source.url", url))),
