@@ -44,10 +44,12 @@ class BadInputIT {
 
   @AfterEach
   void tearDown() throws Exception {
-    Queues.delete(WidenConfig.of(withValidKeysOnly()));
-    tables.close();
-    for (AutoCloseable c : cleanUp) {
-      c.close();
+    // Users and tables go even if the broker is unreachable, so no test leaves them behind.
+    try (Csmh t = tables) {
+      for (AutoCloseable c : cleanUp) {
+        c.close();
+      }
+      Queues.delete(WidenConfig.of(withValidKeysOnly()));
     }
   }
 
@@ -202,8 +204,10 @@ class BadInputIT {
     Path log = dir.resolve("worker.log");
     WidenProcess worker = WidenProcess.start("worker", WidenConfig.of(config).asEnvironment(), log,
         "worker");
-    int code = worker.waitFor(120);
-    if (code == -1) {
+    int code;
+    try {
+      code = worker.waitFor(120);
+    } finally {
       worker.kill();
     }
     String out = java.nio.file.Files.readString(log);

@@ -58,10 +58,11 @@ class SecretsIT {
 
   @AfterEach
   void tearDown() throws Exception {
-    for (AutoCloseable c : cleanUp) {
-      c.close();
+    try (Csmh t = tables) {
+      for (AutoCloseable c : cleanUp) {
+        c.close();
+      }
     }
-    tables.close();
   }
 
   @Test
@@ -159,8 +160,12 @@ class SecretsIT {
     Path log = logs.resolve("refused-" + key + "-" + command + ".log");
     WidenProcess p = WidenProcess.start("refused", WidenConfig.of(bad).asEnvironment(), log,
         command);
-    int code = p.waitFor(120);
-    p.kill();
+    int code;
+    try {
+      code = p.waitFor(120);
+    } finally {
+      p.kill();
+    }
     assertEquals(2, code, p.tail(20));
   }
 
