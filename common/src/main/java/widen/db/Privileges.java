@@ -139,7 +139,8 @@ public final class Privileges {
 
   /** The account the server matched ('user'@'host' pattern), as a GRANT needs it. */
   private static String account(Connection c) throws SQLException {
-    try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT CURRENT_USER()")) {
+    try (Statement s = c.createStatement();
+        ResultSet rs = s.executeQuery("SELECT CURRENT_USER()")) {
       rs.next();
       String u = rs.getString(1);
       int at = u.lastIndexOf('@');

@@ -135,7 +135,8 @@ class BrokerTlsTest {
       try (InputStream in = new FileInputStream(keyStore.toFile())) {
         ks.load(in, "server".toCharArray());
       }
-      KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+      KeyManagerFactory kmf =
+          KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
       kmf.init(ks, "server".toCharArray());
       SSLContext ctx = SSLContext.getInstance("TLS");
       ctx.init(kmf.getKeyManagers(), null, null);

@@ -165,7 +165,8 @@ class TableShapeTest {
   @Test
   void aTargetIdThatIsNot64BitIsRefusedThoughIntHoldsInt() throws SQLException {
     createTarget("int(11)");
-    sql("ALTER TABLE " + target + "." + TARGET_TABLE + " MODIFY id int(11) NOT NULL AUTO_INCREMENT");
+    sql("ALTER TABLE " + target + "." + TARGET_TABLE
+        + " MODIFY id int(11) NOT NULL AUTO_INCREMENT");
     String message = oneLineFailure(() -> ColumnMapping.map(sourceShape(), targetShape()));
     assertEquals("target " + target + "." + TARGET_TABLE + " cannot hold " + source + "."
         + SOURCE_TABLE + ": primary key id is int(11) in target, not a 64-bit bigint"
