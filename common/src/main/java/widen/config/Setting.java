@@ -42,6 +42,11 @@ public enum Setting {
       "File holding the RabbitMQ password (instead of broker.password)."),
   BROKER_QUEUE_PREFIX("broker.queue_prefix", Kind.NAME, "widen",
       "Queue names are <prefix>.<migration.id>.tasks|results|parked."),
+  BROKER_TLS_TRUST_STORE("broker.tls_trust_store", Kind.FILE, "",
+      "For amqps:// only: trust store (PKCS12 or JKS) holding the CA certificate that signed the"
+          + " broker's; empty uses the JVM's default trust store."),
+  BROKER_TLS_TRUST_STORE_PASSWORD("broker.tls_trust_store_password", Kind.SECRET, "",
+      "Password of broker.tls_trust_store (a PKCS12 store needs it to read its certificates)."),
 
   PLAN_RANGE_ROWS("plan.range_rows", Kind.count(1, 10_000_000), "10000",
       "Rows per range task. Boundaries come from the primary key, so gaps in ids do not matter."),

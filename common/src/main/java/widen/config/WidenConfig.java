@@ -70,6 +70,7 @@ public final class WidenConfig {
     checkPasswordSources(values, Setting.TARGET_PASSWORD, Setting.TARGET_PASSWORD_FILE);
     checkPasswordSources(values, Setting.BROKER_PASSWORD, Setting.BROKER_PASSWORD_FILE);
     checkPasswordSources(values, Setting.HTTP_TOKEN, Setting.HTTP_TOKEN_FILE);
+    checkBrokerTls(values);
     return new WidenConfig(values);
   }
 
@@ -106,7 +107,8 @@ public final class WidenConfig {
   public BrokerEndpoint broker() {
     return new BrokerEndpoint(get(Setting.BROKER_URL), get(Setting.BROKER_USER),
         password(Setting.BROKER_PASSWORD, Setting.BROKER_PASSWORD_FILE),
-        get(Setting.BROKER_QUEUE_PREFIX) + "." + migrationId());
+        get(Setting.BROKER_QUEUE_PREFIX) + "." + migrationId(), get(Setting.BROKER_TLS_TRUST_STORE),
+        new Secret(get(Setting.BROKER_TLS_TRUST_STORE_PASSWORD)));
   }
 
   /** The token the coordinator's control endpoints require; empty means they are switched off. */
@@ -266,6 +268,13 @@ public final class WidenConfig {
   }
 
   private static void checkJdbcUrl(String key, String v) {
+    if (v.toLowerCase().contains("keystorepassword=")) {
+      // A URL shows up in process listings and tickets; a trust store needs no password here.
+      throw new WidenException("config key " + key + " contains a key store password: for TLS"
+          + " use a JKS trust store, which the driver opens without one"
+          + " (trustCertificateKeyStoreUrl=file:/path/ca.jks), or the JVM's default trust store"
+          + " (see docs/security.md)");
+    }
     if (v.toLowerCase().contains("password=") || v.matches("jdbc:[a-z]+://[^/?]*@.*")) {
       String base = key.substring(0, key.indexOf('.'));
       throw new WidenException("config key " + key + " contains credentials: put them in "
@@ -294,6 +303,16 @@ public final class WidenConfig {
     if (inlineSet && !values.get(file).isEmpty()) {
       throw new WidenException("both " + inline.key() + " and " + file.key()
           + " are set: keep one");
+    }
+  }
+
+  /** A trust store with a plain amqp:// URL would silently go unused: the operator meant TLS. */
+  private static void checkBrokerTls(Map<Setting, String> values) {
+    if (!values.get(Setting.BROKER_TLS_TRUST_STORE).isEmpty()
+        && !values.get(Setting.BROKER_URL).startsWith("amqps://")) {
+      throw new WidenException("config key broker.tls_trust_store is set but broker.url is not"
+          + " amqps://, so no TLS would be used: make broker.url amqps://host:5671/ or remove"
+          + " broker.tls_trust_store");
     }
   }
 

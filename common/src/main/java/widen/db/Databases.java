@@ -29,7 +29,12 @@ public final class Databases {
 
   private Databases() {}
 
-  /** Driver properties; characterEncoding UTF-8 makes the session utf8mb4 (4-byte characters). */
+  /**
+   * Driver properties; characterEncoding UTF-8 makes the session utf8mb4 (4-byte characters).
+   *
+   * <p>Connector/J lets these override the URL's own options, so nothing about TLS is set here:
+   * sslMode, trustCertificateKeyStoreUrl and the like must come from the operator's URL alone.
+   */
   static Properties driverProperties(DbEndpoint db) {
     Properties p = new Properties();
     p.setProperty("user", db.user());
@@ -90,12 +95,52 @@ public final class Databases {
       return new WidenException("user " + db.user() + " may not use " + role + " database "
           + db.database() + ": grant it access or check " + role + ".user", e);
     }
+    String tls = tlsProblem(e, role);
+    if (tls != null) {
+      return new WidenException(role + " database at " + db.address() + " " + tls, e);
+    }
     if (e.getSQLState() != null && e.getSQLState().startsWith("08")) {
       return new WidenException("cannot reach " + role + " database at " + db.address()
           + ": check " + role + ".url and that the server is running", e);
     }
     return new WidenException("cannot connect to " + role + " database at " + db.address() + ": "
         + oneLine(e.getMessage()) + " (check " + role + ".url)", e);
+  }
+
+  /**
+   * What went wrong with TLS, and the fix, or null if the failure was not about TLS. Connector/J
+   * reports these as connection failures (SQLState 08), which would otherwise read "cannot reach".
+   * Specific causes first: a handshake failure can wrap them.
+   */
+  static String tlsProblem(SQLException e, String role) {
+    String url = role + ".url";
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      String why = oneLine(t.getMessage());
+      if (why.contains("SSL Connection required")) {
+        return "does not offer TLS, which " + url + " requires (sslMode): enable TLS on the"
+            + " server, or change sslMode in " + url;
+      }
+      // Connector/J's SSLParamsException: the trust store could not be opened or is empty.
+      if (t.getClass().getSimpleName().equals("SSLParamsException")) {
+        return "cannot be verified: the TLS trust store in " + url + " is unusable (" + why
+            + "): make trustCertificateKeyStoreUrl a file: URL of a JKS trust store holding the"
+            + " server's CA certificate";
+      }
+      if (t instanceof java.security.cert.CertificateException
+          && why.contains("identity verification failed")) {
+        return "has a TLS certificate for another host name (" + why + "): put in " + url
+            + " the host name its certificate names, or use sslMode=VERIFY_CA";
+      }
+    }
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof javax.net.ssl.SSLException
+          || t instanceof java.security.cert.CertificateException) {
+        return "failed the TLS handshake (" + oneLine(t.getMessage()) + "): make the trust store"
+            + " (trustCertificateKeyStoreUrl in " + url + ", else the JVM's default) hold the"
+            + " CA certificate that signed the server's";
+      }
+    }
+    return null;
   }
 
   /** A driver message on one line (some span several). */

@@ -11,8 +11,12 @@ public final class MysqlErrors {
   public static final int ACCESS_DENIED = 1045;
   public static final int UNKNOWN_DATABASE = 1049;
   public static final int TABLE_ACCESS_DENIED = 1142;
+  public static final int COLUMN_ACCESS_DENIED = 1143;
   public static final int DB_ACCESS_DENIED = 1044;
   public static final int NO_SUCH_TABLE = 1146;
+  public static final int TABLE_EXISTS = 1050;
+  public static final int UNKNOWN_COLUMN = 1054;
+  public static final int NO_DEFAULT_FOR_FIELD = 1364;
   /** "you need (at least one of) the X privilege(s)", e.g. PROCESS for INNODB_TRX. */
   public static final int SPECIFIC_ACCESS_DENIED = 1227;
   public static final int LOCK_WAIT_TIMEOUT = 1205;

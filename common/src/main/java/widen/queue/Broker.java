@@ -47,6 +47,10 @@ public final class Broker {
       if (f.getVirtualHost().isEmpty()) {
         f.setVirtualHost("/"); // amqp://host:5672/ names the default vhost, as users expect
       }
+      if (b.tls()) {
+        f.useSslProtocol(BrokerTls.context(b));
+        f.enableHostnameVerification();
+      }
       where = f.getHost() + ":" + f.getPort();
       f.setUsername(b.user());
       f.setPassword(b.password().reveal());
@@ -67,6 +71,10 @@ public final class Broker {
       throw new WidenException("broker at " + where + " refused user " + b.user()
           + ": check broker.user and broker.password", e);
     } catch (IOException | TimeoutException e) {
+      String tls = BrokerTls.problem(e, where);
+      if (tls != null) {
+        throw new WidenException(tls, e);
+      }
       String why = Databases.oneLine(String.valueOf(rootCause(e).getMessage()));
       if (why.contains("vhost") || why.contains("NOT_ALLOWED")) {
         throw new WidenException("broker at " + where + " has no virtual host "
@@ -74,6 +82,8 @@ public final class Broker {
       }
       throw new WidenException("cannot reach broker at " + where + " (" + why
           + "): check broker.url and that RabbitMQ is running", e);
+    } catch (WidenException e) {
+      throw e;
     } catch (Exception e) {
       throw new WidenException("config key broker.url is not usable (" + e.getMessage() + ")", e);
     }

@@ -35,6 +35,12 @@ public record ColumnMapping(
       problems.add("primary key is " + source.primaryKey() + " in source but "
           + target.primaryKey() + " in target");
     }
+    Column key = target.primaryKeyColumn();
+    if (key.integerBytes() < 8) {
+      // Type rules alone accept int into int; the new table exists to get ids past 2^31.
+      problems.add("primary key " + key.name() + " is " + key.columnType()
+          + " in target, not a 64-bit bigint");
+    }
     for (Column s : source.columns()) {
       Column t = target.column(s.name());
       Optional<String> problem = problem(s, t);

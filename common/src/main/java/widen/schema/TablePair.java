@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.List;
 import widen.WidenException;
 import widen.config.DbEndpoint;
+import widen.db.Privileges;
 import widen.sql.CopySql;
 import widen.sql.Sql;
 
@@ -29,6 +30,8 @@ public record TablePair(TableShape source, TableShape target, ColumnMapping mapp
       DbEndpoint target) throws SQLException {
     TableShape s = TableShape.introspect(src, "source", source.database(), source.table());
     TableShape t = TableShape.introspect(dst, "target", target.database(), target.table());
+    // A user with only some other privilege on the source table still sees its columns.
+    Privileges.requireSelect(src, "source", s.database(), s.table());
     ColumnMapping mapping = ColumnMapping.map(s, t);
     refuseUniqueKeys(dst, t);
     List<String> unchecked = new ArrayList<>();

@@ -12,6 +12,7 @@ import java.util.Locale;
 import java.util.Set;
 import java.util.regex.Pattern;
 import widen.WidenException;
+import widen.db.Privileges;
 import widen.sql.Sql;
 
 /**
@@ -84,6 +85,8 @@ public record TableShape(
       }
       List<Column> columns = readColumns(c, database, table);
       if (columns.isEmpty()) {
+        // information_schema hides a table the user has no privilege on: tell that apart.
+        Privileges.requireSelect(c, role, database, table);
         throw new WidenException(role + " table " + name + " not found: check "
             + role + ".table and " + role + ".url");
       }

@@ -233,6 +233,25 @@ class WidenConfigTest {
   }
 
   @Test
+  void jdbcUrlWithATrustStorePasswordIsRefusedWithTheTlsFix() {
+    String url = "jdbc:mysql://db2:3306/smh?sslMode=VERIFY_CA&trustCertificateKeyStoreUrl="
+        + "file:/etc/widen/ca.p12&trustCertificateKeyStorePassword=" + PASSWORD;
+    assertEquals("config key target.url contains a key store password: for TLS use a JKS trust"
+        + " store, which the driver opens without one"
+        + " (trustCertificateKeyStoreUrl=file:/path/ca.jks), or the JVM's default trust store"
+        + " (see docs/security.md)", failure(() -> WidenConfig.of(required("target.url", url))));
+  }
+
+  @Test
+  void jdbcUrlWithTlsOptionsIsKeptAsWritten() {
+    String url = "jdbc:mysql://db2:3306/smh?sslMode=VERIFY_IDENTITY"
+        + "&trustCertificateKeyStoreUrl=file:/etc/widen/ca.jks";
+    WidenConfig config = WidenConfig.of(required("target.url", url));
+    assertEquals(url, config.target().url());
+    assertEquals("smh", config.target().database());
+  }
+
+  @Test
   void jdbcUrlWithCredentialsBeforeTheHostIsRefused() {
     String url = "jdbc:mysql://reader:" + PASSWORD + "@db1:3306/edxapp";
     assertContainsAll(failure(() -> WidenConfig.of(required("source.url", url))),
@@ -265,6 +284,39 @@ class WidenConfigTest {
   void nonAmqpBrokerUrlIsRefused() {
     assertContainsAll(failure(() -> WidenConfig.of(required("broker.url", "http://rabbit:15672/"))),
         "broker.url", "amqp://host:port/vhost");
+  }
+
+  @Test
+  void aBrokerTrustStoreIsHandedToTheBrokerEndpoint() throws IOException {
+    Path store = dir.resolve("trust.p12");
+    Files.writeString(store, "not read here");
+    Map<String, String> given = required("broker.url", "amqps://rabbit:5671/");
+    given.put("broker.tls_trust_store", store.toString());
+    given.put("broker.tls_trust_store_password", PASSWORD);
+    BrokerEndpoint broker = WidenConfig.of(given).broker();
+    assertTrue(broker.tls());
+    assertEquals(store.toString(), broker.trustStore());
+    assertEquals(PASSWORD, broker.trustStorePassword().reveal());
+    assertFalse(broker.toString().contains(PASSWORD), broker.toString());
+  }
+
+  @Test
+  void aBrokerTrustStoreWithAPlainAmqpUrlIsRefused() throws IOException {
+    Path store = dir.resolve("trust.p12");
+    Files.writeString(store, "x");
+    assertEquals("config key broker.tls_trust_store is set but broker.url is not amqps://, so no"
+        + " TLS would be used: make broker.url amqps://host:5671/ or remove"
+        + " broker.tls_trust_store",
+        failure(() -> WidenConfig.of(required("broker.tls_trust_store", store.toString()))));
+  }
+
+  @Test
+  void aMissingBrokerTrustStoreIsRefusedNamingTheKey() {
+    String missing = dir.resolve("nope.p12").toString();
+    Map<String, String> given = required("broker.url", "amqps://rabbit:5671/");
+    given.put("broker.tls_trust_store", missing);
+    assertEquals("config key broker.tls_trust_store names " + missing
+        + ", which is not a readable file", failure(() -> WidenConfig.of(given)));
   }
 
   @Test
@@ -306,11 +358,12 @@ class WidenConfigTest {
     Map<String, String> given = required("source.password", PASSWORD);
     given.put("target.password", PASSWORD + "t");
     given.put("broker.password", PASSWORD + "b");
+    given.put("broker.tls_trust_store_password", PASSWORD + "s");
     WidenConfig config = WidenConfig.of(given);
     String text = config.toString();
     assertFalse(text.contains(PASSWORD), text);
     assertContainsAll(text, "source.password=******", "target.password=******",
-        "broker.password=******", "source.user=reader");
+        "broker.password=******", "broker.tls_trust_store_password=******", "source.user=reader");
     assertFalse(config.source().toString().contains(PASSWORD));
     assertFalse(config.broker().toString().contains(PASSWORD));
     assertEquals("(empty)", new Secret("").toString());

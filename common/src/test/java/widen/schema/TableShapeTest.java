@@ -163,6 +163,21 @@ class TableShapeTest {
   }
 
   @Test
+  void aTargetIdThatIsNot64BitIsRefusedThoughIntHoldsInt() throws SQLException {
+    createTarget("int(11)");
+    sql("ALTER TABLE " + target + "." + TARGET_TABLE
+        + " MODIFY id int(11) NOT NULL AUTO_INCREMENT");
+    String message = oneLineFailure(() -> ColumnMapping.map(sourceShape(), targetShape()));
+    assertEquals("target " + target + "." + TARGET_TABLE + " cannot hold " + source + "."
+        + SOURCE_TABLE + ": primary key id is int(11) in target, not a 64-bit bigint"
+        + ": widen the target columns (ALTER TABLE ... MODIFY)"
+        + " or use --create-target on an empty target database", message);
+    sql("ALTER TABLE " + target + "." + TARGET_TABLE + " MODIFY id bigint NOT NULL AUTO_INCREMENT");
+    assertEquals("id", ColumnMapping.map(sourceShape(), targetShape()).primaryKey(),
+        "a signed bigint is 64-bit too");
+  }
+
+  @Test
   void differentPrimaryKeysAreRefused() throws SQLException {
     sql("CREATE TABLE " + target + ".other (row_id bigint unsigned NOT NULL, id int,"
         + " version varchar(255), created datetime, state longtext, grade double,"

@@ -88,7 +88,7 @@ public final class TestDatabase implements AutoCloseable {
     }
   }
 
-  private static Connection admin() throws SQLException {
+  static Connection admin() throws SQLException {
     return DriverManager.getConnection(TestServices.jdbcUrl(""), TestServices.dbUser(),
         TestServices.dbPassword());
   }

@@ -1,6 +1,8 @@
 package widen.testing;
 
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import org.testcontainers.DockerClientFactory;
 import org.testcontainers.containers.RabbitMQContainer;
@@ -20,6 +22,7 @@ public final class TestServices {
   private static String dbUser = "root";
   private static String dbPassword = "";
   private static int amqpPort = 5672;
+  private static RabbitMQContainer broker;
   private static boolean started;
 
   private TestServices() {}
@@ -41,6 +44,7 @@ public final class TestServices {
     dbPort = db.getMappedPort(3306);
     dbPassword = "widen";
     amqpPort = mq.getAmqpPort();
+    broker = mq;
   }
 
   private static boolean dockerAvailable() {
@@ -70,6 +74,25 @@ public final class TestServices {
   public static String amqpUrl() {
     start();
     return "amqp://" + host + ":" + amqpPort + "/";
+  }
+
+  /** Runs rabbitmqctl with {@code args} on the test broker (in its container, if it has one). */
+  public static void rabbitmqctl(String... args) throws Exception {
+    start();
+    List<String> cmd = new ArrayList<>(List.of("rabbitmqctl"));
+    cmd.addAll(List.of(args));
+    if (broker != null) {
+      var r = broker.execInContainer(cmd.toArray(String[]::new));
+      if (r.getExitCode() != 0) {
+        throw new IllegalStateException("rabbitmqctl " + args[0] + ": " + r.getStderr());
+      }
+      return;
+    }
+    Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+    String out = new String(p.getInputStream().readAllBytes());
+    if (p.waitFor() != 0) {
+      throw new IllegalStateException("rabbitmqctl " + args[0] + ": " + out);
+    }
   }
 
   /**

@@ -12,6 +12,7 @@ import java.util.Optional;
 import javax.sql.DataSource;
 import widen.WidenException;
 import widen.db.Jdbc;
+import widen.db.Privileges;
 import widen.queue.RangeResult;
 import widen.queue.RangeTask;
 import widen.range.IdRange;
@@ -52,6 +53,16 @@ public final class Ledger {
 
   public String migrationId() {
     return migrationId;
+  }
+
+  /**
+   * Refuses, changing nothing, a user that could not create or write the ledger in
+   * {@code schema}: checked at start, before the first write, for every ledger table.
+   */
+  public static void requireAccess(Connection c, String schema) throws SQLException {
+    Privileges.requireLedger(c, "target", schema, "migration", "id");
+    Privileges.requireLedger(c, "target", schema, "sweep", "migration_id");
+    Privileges.requireLedger(c, "target", schema, "range_task", "migration_id");
   }
 
   /** Creates the control schema and its tables if missing; harmless when they exist. */

@@ -27,8 +27,9 @@ public final class PlanReport {
     out.append("migration ").append(config.migrationId()).append(": ")
         .append(t.source().qualifiedName()).append(" -> ").append(t.target().qualifiedName())
         .append("\n\ncolumns (by name):\n").append(t.mapping().describe(t.source(), t.target()))
-        .append("\n\nchecks: source and target reachable, broker reachable, every target column "
-            + "holds its source column");
+        .append("\n\nchecks: source and target reachable, broker reachable, the source user may "
+            + "read the old table and the target user write the new table and the ledger, every "
+            + "target column holds its source column");
     if (!t.mapping().nonNegativeChecks().isEmpty()) {
       out.append(", no negative values in ").append(t.mapping().nonNegativeChecks());
     }

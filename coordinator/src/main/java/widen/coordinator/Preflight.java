@@ -7,8 +7,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import widen.WidenException;
 import widen.config.DbEndpoint;
+import widen.config.Setting;
 import widen.config.WidenConfig;
 import widen.db.Databases;
+import widen.db.Privileges;
 import widen.queue.Broker;
 import widen.range.RangePlanner;
 import widen.schema.TablePair;
@@ -17,8 +19,9 @@ import widen.schema.TargetTableDdl;
 
 /**
  * Every check that can refuse a migration, run before anything is written: both databases and
- * the broker reachable with the given credentials, both tables present and compatible, no
- * negative ids bound for an unsigned target. Bad input stops here with one line.
+ * the broker reachable with the given credentials, the users' privileges (source readable, target
+ * table and ledger writable), both tables present and compatible, no negative ids bound for an
+ * unsigned target. Bad input stops here with one line.
  */
 public final class Preflight {
   private static final Logger log = LoggerFactory.getLogger(Preflight.class);
@@ -39,6 +42,11 @@ public final class Preflight {
     try (Connection src = Databases.connect(source); Connection dst = Databases.connect(target)) {
       Broker.connect(config.broker(), "widen-preflight", null).abort();
       TableShape s = TableShape.introspect(src, "source", source.database(), source.table());
+      // Write privileges before any write (--create-target's table, the ledger, the queues):
+      // a target user that can only read would otherwise park every range.
+      Privileges.requireUpsert(dst, "target", target.database(), target.table(), s.primaryKey(),
+          config.getBoolean(Setting.VERIFY_DELETE_EXTRA));
+      Ledger.requireAccess(dst, config.get(Setting.CONTROL_SCHEMA));
       if (createTarget && !TableShape.exists(dst, target.database(), target.table())) {
         createTarget(src, dst, s, target);
       }

@@ -7,7 +7,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -15,9 +17,12 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import widen.config.WidenConfig;
 import widen.demo.CsmhFixture;
+import widen.demo.WidenProcess;
 import widen.e2e.Csmh;
 import widen.testing.Queues;
+import widen.testing.TestDatabase;
 import widen.testing.TestServices;
+import widen.testing.TestUser;
 
 /**
  * Every wrong input an operator can give to the coordinator ends with one line naming the problem
@@ -28,6 +33,7 @@ class BadInputIT {
   Path dir;
   private Csmh tables;
   private Map<String, String> config;
+  private final List<AutoCloseable> cleanUp = new ArrayList<>();
 
   @BeforeEach
   void setUp() throws Exception {
@@ -38,8 +44,13 @@ class BadInputIT {
 
   @AfterEach
   void tearDown() throws Exception {
-    Queues.delete(WidenConfig.of(withValidKeysOnly()));
-    tables.close();
+    // Users and tables go even if the broker is unreachable, so no test leaves them behind.
+    try (Csmh t = tables) {
+      for (AutoCloseable c : cleanUp) {
+        c.close();
+      }
+      Queues.delete(WidenConfig.of(withValidKeysOnly()));
+    }
   }
 
   @Test
@@ -140,6 +151,124 @@ class BadInputIT {
     }
   }
 
+  @Test
+  void aTargetUserThatCanOnlyReadIsRefusedBeforeAnythingIsWritten() throws Exception {
+    TestUser reader = user("ro", "SELECT ON `" + tables.target.name() + "`.*",
+        "ALL ON `" + tables.control.name() + "`.*");
+    refused("target user " + reader.account() + " lacks INSERT, UPDATE on " + tables.target.name()
+        + "." + CsmhFixture.TARGET_TABLE + ": run GRANT SELECT, INSERT, UPDATE ON `"
+        + tables.target.name() + "`.`" + CsmhFixture.TARGET_TABLE + "` TO " + reader.account()
+        + " (or check target.user)");
+  }
+
+  @Test
+  void aTargetUserThatMayNotCreateTheLedgerIsRefused() throws Exception {
+    TestUser writer = user("noddl", "SELECT, INSERT, UPDATE ON `" + tables.target.name() + "`.*",
+        "SELECT, INSERT, UPDATE ON `" + tables.control.name() + "`.*");
+    refused("target user " + writer.account() + " lacks CREATE on control schema "
+        + tables.control.name() + ": run GRANT CREATE, SELECT, INSERT, UPDATE ON `"
+        + tables.control.name() + "`.* TO " + writer.account() + " (or check target.user)");
+  }
+
+  @Test
+  void aMissingLedgerSchemaTheUserMayNotCreateIsRefusedAndNotCreated() throws Exception {
+    TestDatabase absent = TestDatabase.missing("bad_noctl");
+    cleanUp.add(absent);
+    config.put("control.schema", absent.name());
+    TestUser writer = user("noctl", "SELECT, INSERT, UPDATE ON `" + tables.target.name() + "`.*");
+    refused("target user " + writer.account() + " lacks CREATE on control schema "
+        + absent.name() + ": run GRANT CREATE, SELECT, INSERT, UPDATE ON `" + absent.name()
+        + "`.* TO " + writer.account());
+    assertEquals(0, tables.target.queryLong("SELECT COUNT(*) FROM information_schema.SCHEMATA"
+        + " WHERE SCHEMA_NAME = '" + absent.name() + "'"), "control schema not created");
+  }
+
+  @Test
+  void aSourceUserWithoutSelectOnTheTableIsToldTheGrant() throws Exception {
+    // A privilege on another table lets the user connect to the database, but information_schema
+    // then hides the source table: without the check this read "table not found".
+    tables.source.execute("CREATE TABLE other (id INT PRIMARY KEY)");
+    TestUser blind = TestUser.create("nosel", "pw-nosel",
+        "SELECT ON `" + tables.source.name() + "`.`other`");
+    cleanUp.add(blind);
+    config.put("source.user", blind.name());
+    config.put("source.password", blind.password());
+    refused("source user " + blind.account() + " lacks SELECT on " + tables.source.name() + "."
+        + CsmhFixture.SOURCE_TABLE + ": run GRANT SELECT ON `" + tables.source.name() + "`.`"
+        + CsmhFixture.SOURCE_TABLE + "` TO " + blind.account() + " (or check source.user)");
+  }
+
+  @Test
+  void aWorkerWithAReadOnlyTargetUserFailsAtStartInOneLine() throws Exception {
+    TestUser reader = user("wro", "SELECT ON `" + tables.target.name() + "`.*");
+    Path log = dir.resolve("worker.log");
+    WidenProcess worker = WidenProcess.start("worker", WidenConfig.of(config).asEnvironment(), log,
+        "worker");
+    int code;
+    try {
+      code = worker.waitFor(120);
+    } finally {
+      worker.kill();
+    }
+    String out = java.nio.file.Files.readString(log);
+    assertEquals(2, code, "a worker that cannot write exits 2 at start: " + out);
+    List<String> lines = out.lines().filter(l -> l.startsWith("widen: ")).toList();
+    assertEquals(1, lines.size(), out);
+    assertTrue(lines.get(0).contains("target user " + reader.account() + " lacks INSERT, UPDATE on "
+        + tables.target.name() + "." + CsmhFixture.TARGET_TABLE + ": run GRANT SELECT, INSERT,"
+        + " UPDATE ON"), lines.get(0));
+    assertFalse(out.contains("\tat "), "no stack trace: " + out);
+    assertFalse(Queues.exist(WidenConfig.of(withValidKeysOnly())), "no queue declared");
+  }
+
+  @Test
+  void aTargetWithA32BitIdIsRefused() throws Exception {
+    tables.target.execute("ALTER TABLE " + CsmhFixture.TARGET_TABLE
+        + " MODIFY id int(11) unsigned NOT NULL AUTO_INCREMENT");
+    refused("primary key id is int(11) unsigned in target, not a 64-bit bigint");
+  }
+
+  @Test
+  void anUnknownBrokerHostIsNamed() throws Exception {
+    config.put("broker.url", "amqp://widen-no-such-host.invalid:5672/");
+    refused("cannot reach broker at widen-no-such-host.invalid:5672");
+  }
+
+  @Test
+  void aWrongBrokerPasswordIsNamedAndNotShown() throws Exception {
+    config.put("broker.password", "Br0ker-Wr0ng-Pa55");
+    String line = refused("broker at ");
+    assertTrue(line.contains("refused user guest: check broker.user and broker.password"), line);
+    assertFalse(line.contains("Br0ker-Wr0ng-Pa55"), line);
+  }
+
+  @Test
+  void aTlsUrlAgainstAServerWithoutTlsIsNamedWithTheFix() throws Exception {
+    // The local test server has TLS off (@@have_ssl = DISABLED): REQUIRED must not fall back.
+    config.put("target.url", tables.target.url() + "?sslMode=REQUIRED");
+    refused("target database at " + config.get("target.url").replaceAll(".*//([^/]+)/.*", "$1")
+        + " does not offer TLS, which target.url requires (sslMode): enable TLS on the server,"
+        + " or change sslMode in target.url");
+  }
+
+  @Test
+  void amqpsAgainstABrokerPortWithoutTlsIsNamedWithTheFix() throws Exception {
+    String plain = TestServices.amqpUrl();
+    config.put("broker.url", plain.replace("amqp://", "amqps://"));
+    refused("broker at " + plain.replaceAll("amqp://([^/]+)/.*", "$1") + " did not answer in TLS:"
+        + " point broker.url at the broker's TLS port (usually 5671), or use amqp:// for a broker"
+        + " without TLS");
+  }
+
+  /** A target user with only {@code grants}, which the config then uses. */
+  private TestUser user(String purpose, String... grants) throws Exception {
+    TestUser u = TestUser.create(purpose, "pw-" + purpose, grants);
+    cleanUp.add(u);
+    config.put("target.user", u.name());
+    config.put("target.password", u.password());
+    return u;
+  }
+
   /** Runs the coordinator, expects exit 2 and one line containing {@code expected}. */
   private String refused(String expected) throws Exception {
     long targetRows = tables.target.queryLong("SELECT COUNT(*) FROM " + CsmhFixture.TARGET_TABLE);
@@ -163,6 +292,7 @@ class BadInputIT {
   private Map<String, String> withValidKeysOnly() {
     Map<String, String> valid = new LinkedHashMap<>(config);
     valid.remove("copy.bach_rows");
+    valid.remove("broker.password");
     valid.put("broker.url", TestServices.amqpUrl());
     return valid;
   }

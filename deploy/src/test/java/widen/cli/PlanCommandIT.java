@@ -45,6 +45,7 @@ class PlanCommandIT {
     assertTrue(out.matches("(?s).*created +datetime NOT NULL +-> datetime\\(6\\) NOT NULL.*"), out);
     assertTrue(out.contains("ranges: 3 exactly, 25,006 rows"), out);
     assertTrue(out.contains("no negative values in [id]"), out);
+    assertTrue(out.contains("the target user write the new table and the ledger"), out);
     assertTrue(out.contains("nothing was written"), out);
     assertFalse(tables.control.hasTable("migration"), "no ledger");
     assertFalse(Queues.exist(WidenConfig.of(config)), "no queues");

@@ -17,6 +17,7 @@ import widen.WidenException;
 import widen.config.Setting;
 import widen.config.WidenConfig;
 import widen.db.Databases;
+import widen.db.Privileges;
 import widen.queue.Broker;
 import widen.queue.Topology;
 import widen.schema.TablePair;
@@ -62,6 +63,9 @@ public final class Worker implements AutoCloseable {
     TablePair tables;
     try (var src = Databases.connect(config.source()); var dst = Databases.connect(config.target())) {
       tables = TablePair.inspect(src, dst, config.source(), config.target());
+      // A read-only target user fails here once, not on every range it would take and park.
+      Privileges.requireUpsert(dst, "target", tables.target().database(), tables.target().table(),
+          tables.mapping().primaryKey(), config.getBoolean(Setting.VERIFY_DELETE_EXTRA));
     } catch (java.sql.SQLException e) {
       throw new WidenException("cannot inspect the tables: " + Databases.oneLine(e.getMessage()), e);
     }
