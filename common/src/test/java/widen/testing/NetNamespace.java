@@ -201,16 +201,23 @@ public final class NetNamespace implements AutoCloseable {
   }
 
   /**
-   * Takes the host side of the link down: a partition. Packets are dropped silently, so open
-   * connections hang rather than fail, as when a network splits.
+   * Takes the host side of the link down: a partition. Nothing is refused: new connections from
+   * the namespace time out, and once its ARP for the host side has failed (about 3 s) they fail
+   * with "No route to host"; open connections stall until their own timeouts.
    */
   public void cut() throws IOException {
     ip("link", "set", hostIf, "down");
   }
 
-  /** Brings the host side up again; the kernel restores the link's route with it. */
+  /**
+   * Brings the host side up again; the kernel restores the link's route with it. The neighbour
+   * entries that failed during the cut are flushed, or the first connections after it would
+   * still fail with "No route to host".
+   */
   public void restore() throws IOException {
     ip("link", "set", hostIf, "up");
+    ip("-n", name, "neigh", "flush", "dev", nsIf);
+    ip("neigh", "flush", "dev", hostIf);
   }
 
   private void deleteQuietly() {

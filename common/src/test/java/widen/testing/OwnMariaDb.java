@@ -136,7 +136,7 @@ public final class OwnMariaDb implements AutoCloseable {
   /** SIGKILLs mariadbd, as a crash would, and waits until it is gone. */
   public void kill() {
     if (process != null) {
-      Processes.killTree(process.toHandle());
+      Processes.killTree(process);
     }
   }
 

@@ -191,7 +191,7 @@ public final class OwnRabbitMq implements AutoCloseable {
   /** SIGKILLs the node's whole process tree (script, Erlang VM, its helpers), as a crash. */
   public void kill() {
     if (process != null) {
-      Processes.killTree(process.toHandle());
+      Processes.killTree(process);
     }
   }
 

@@ -48,7 +48,7 @@ final class Processes {
     });
     try {
       if (!p.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
-        killTree(p.toHandle());
+        killTree(p);
         throw new IOException("timed out after " + timeoutSeconds + " s: " + command);
       }
       String output = out.get(5, TimeUnit.SECONDS);
@@ -92,6 +92,23 @@ final class Processes {
         }
         sleep(20);
       }
+    }
+  }
+
+  /**
+   * {@link #killTree} for a child of this JVM, also waiting until the JVM has reaped it, so its
+   * {@link Process#isAlive} is false on return (the zombie that {@link #killTree} already counts
+   * as dead is reaped by another thread a moment later).
+   */
+  static void killTree(Process child) {
+    killTree(child.toHandle());
+    try {
+      if (!child.waitFor(30, TimeUnit.SECONDS)) {
+        throw new IllegalStateException("process " + child.pid() + " not reaped after SIGKILL");
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted", e);
     }
   }
 
