@@ -52,6 +52,10 @@ public enum Setting {
       "Rows per range task. Boundaries come from the primary key, so gaps in ids do not matter."),
   COPY_BATCH_ROWS("copy.batch_rows", Kind.count(1, 100_000), "1000",
       "Rows per multi-row INSERT statement written by a worker."),
+  COPY_PUSHDOWN("copy.pushdown", Kind.choice("auto", "always", "never"), "auto",
+      "Where source and target share a server, copy each range with one INSERT ... SELECT on the"
+          + " server instead of through the worker: auto (when the target user may read the"
+          + " source), always (refuse to start otherwise), never."),
   COPY_MAX_ATTEMPTS("copy.max_attempts", Kind.count(1, 1000), "5",
       "Attempts at a range before it is parked with its error."),
   RETRY_IN_PLACE_TRIES("retry.in_place_tries", Kind.count(1, 100), "4",
@@ -130,6 +134,16 @@ public enum Setting {
 
     static Kind count(long min, long max) {
       return new Kind("count", min, max);
+    }
+
+    /** One of a few words, e.g. auto|always|never. */
+    static Kind choice(String... words) {
+      return new Kind("choice:" + String.join("|", words), 0, 0);
+    }
+
+    /** The allowed words of a choice, else an empty list. */
+    List<String> choices() {
+      return name.startsWith("choice:") ? List.of(name.substring(7).split("\\|")) : List.of();
     }
 
     boolean isCount() {

@@ -256,6 +256,9 @@ public final class WidenConfig {
       checkJdbcUrl(key, v);
     } else if (kind == Setting.Kind.AMQP_URL) {
       checkAmqpUrl(key, v);
+    } else if (!kind.choices().isEmpty() && !kind.choices().contains(v)) {
+      throw new WidenException("config key " + key + " is '" + v + "': use one of "
+          + String.join(", ", kind.choices()));
     } else if (kind == Setting.Kind.BOOLEAN && !v.equals("true") && !v.equals("false")) {
       throw new WidenException("config key " + key + " is '" + v + "': use true or false");
     } else if (kind == Setting.Kind.HTTP_URL && !v.isEmpty() && !v.matches("https?://[^@\\s]+")) {

@@ -16,28 +16,64 @@ import widen.sql.Sql;
  * A row count and an order-independent checksum of a table (or one range of it), computed by the
  * database itself, comparable between source and target although their column types differ.
  *
- * <p>Each row becomes one canonical string, hashed with MD5; the two 64-bit halves of the hashes
- * are summed (as DECIMAL, so nothing overflows). A sum, unlike XOR, does not cancel a duplicated
- * row. The canonical form of a value:
+ * <p>Each row becomes one canonical string, which is hashed; the hashes are summed (as DECIMAL,
+ * so nothing overflows). A sum, unlike XOR, does not cancel a duplicated row. Two hashes:
  * <ul>
- *   <li>NULL is {@code \N}; any other value is {@code <length>:<text>}, so NULL differs from the
- *       empty string and no value can imitate the separator;
+ *   <li>{@link Hash#CRC32_PAIR}: CRC32 and CRC32C of the string, 64 bits in all, where both
+ *       servers have CRC32C (MariaDB 10.8 and later). About four times cheaper than MD5 with its
+ *       hex-to-decimal conversion, which is what makes verification cost a fraction of the copy.
+ *       CRC32 is what pt-table-checksum uses; two different CRCs leave a 2^-64 chance per range
+ *       that a difference goes unseen.
+ *   <li>{@link Hash#MD5}: the two 64-bit halves of MD5, for servers without CRC32C (MySQL).
+ * </ul>
+ * The canonical form of a value, built as cheaply as each type allows:
+ * <ul>
+ *   <li>NULL is {@code \N}; a text or binary value is {@code <length>:<text>}, so NULL differs
+ *       from the empty string and no value can imitate the separator; other types print neither
+ *       a comma nor a backslash, so they need no length;
  *   <li>integers in decimal, so int and bigint unsigned agree;
  *   <li>temporal values with six fractional digits, so datetime and datetime(6) agree;
  *   <li>doubles as the server prints them: the shortest text that reads back as the same double,
  *       so two doubles are equal exactly when their texts are;
- *   <li>text converted to utf8mb4, so latin1 and utf8mb4 columns agree on equal characters.
+ *   <li>text converted to utf8mb4 unless it is utf8mb4 already, so latin1 and utf8mb4 columns
+ *       agree on equal characters (the conversion copies every value, so it is skipped where it
+ *       changes nothing).
  * </ul>
- * For example, for (id int, created datetime):
+ * For example, for (id int, created datetime) with MD5:
  * <pre>
  * SELECT COUNT(*),
  *   SUM(CAST(CONV(SUBSTRING(MD5(r), 1, 16), 16, 10) AS UNSIGNED)),
  *   SUM(CAST(CONV(SUBSTRING(MD5(r), 17, 16), 16, 10) AS UNSIGNED))
- *  FROM (SELECT CONCAT_WS(',', IFNULL(CONCAT(LENGTH(`id`), ':', `id`), '\\N'), ...) AS r
+ *  FROM (SELECT CONCAT_WS(',', IFNULL(CONCAT(`id`), '\\N'), ...) AS r
  *        FROM `db`.`t` WHERE `id` > ? AND `id` <= ?) AS rows
  * </pre>
  */
 public final class TableChecksum {
+  /** How each canonical row is hashed; both sides of a comparison must use the same. */
+  public enum Hash {
+    CRC32_PAIR("SUM(CRC32(r)), SUM(CRC32C(r))"),
+    MD5("SUM(CAST(CONV(SUBSTRING(MD5(r), 1, 16), 16, 10) AS UNSIGNED)),"
+        + " SUM(CAST(CONV(SUBSTRING(MD5(r), 17, 16), 16, 10) AS UNSIGNED))");
+
+    private final String sums;
+
+    Hash(String sums) {
+      this.sums = sums;
+    }
+
+    /** CRC32_PAIR if every one of {@code servers} has CRC32C, else MD5. */
+    public static Hash bestFor(Connection... servers) {
+      for (Connection c : servers) {
+        try (var st = c.createStatement(); var rs = st.executeQuery("SELECT CRC32C('')")) {
+          rs.next();
+        } catch (SQLException noCrc32c) {
+          return MD5;
+        }
+      }
+      return CRC32_PAIR;
+    }
+  }
+
   private final String sql;
   private final boolean ranged;
 
@@ -69,16 +105,24 @@ public final class TableChecksum {
     }
   }
 
-  /** Over the whole table. */
+  /** Over the whole table, with MD5 (which every server has). */
   public static TableChecksum whole(TableShape table, List<String> columns) {
-    return new TableChecksum(build(table, columns, ""), false);
+    return whole(table, columns, Hash.MD5);
   }
 
-  /** Over one range of ids, {@code lo < pk <= hi}. */
+  public static TableChecksum whole(TableShape table, List<String> columns, Hash hash) {
+    return new TableChecksum(build(table, columns, "", hash), false);
+  }
+
+  /** Over one range of ids, {@code lo < pk <= hi}, with MD5 (which every server has). */
   public static TableChecksum ranged(TableShape table, List<String> columns) {
+    return ranged(table, columns, Hash.MD5);
+  }
+
+  public static TableChecksum ranged(TableShape table, List<String> columns, Hash hash) {
     String pk = Sql.quote(table.primaryKey());
-    return new TableChecksum(build(table, columns, " WHERE " + pk + " > ? AND " + pk + " <= ?"),
-        true);
+    return new TableChecksum(build(table, columns, " WHERE " + pk + " > ? AND " + pk + " <= ?",
+        hash), true);
   }
 
   public String sql() {
@@ -105,12 +149,10 @@ public final class TableChecksum {
     }
   }
 
-  private static String build(TableShape table, List<String> columns, String where) {
+  private static String build(TableShape table, List<String> columns, String where, Hash hash) {
     String row = columns.stream().map(name -> canonical(table.column(name)))
         .collect(Collectors.joining(", "));
-    return "SELECT COUNT(*),"
-        + " SUM(CAST(CONV(SUBSTRING(MD5(r), 1, 16), 16, 10) AS UNSIGNED)),"
-        + " SUM(CAST(CONV(SUBSTRING(MD5(r), 17, 16), 16, 10) AS UNSIGNED))"
+    return "SELECT COUNT(*), " + hash.sums
         + " FROM (SELECT CONCAT_WS(',', " + row + ") AS r FROM "
         + Sql.quote(table.database(), table.table()) + where + ") AS canonical_rows";
   }
@@ -118,17 +160,16 @@ public final class TableChecksum {
   /** The canonical text of one column's value, as an SQL expression. */
   static String canonical(Column c) {
     String v = Sql.quote(c.name());
-    String text;
     if (c.isTemporal() && !c.dataType().equals("year") && !c.dataType().equals("date")) {
-      text = c.dataType().equals("time") ? "TIME_FORMAT(" + v + ", '%H:%i:%s.%f')"
+      String text = c.dataType().equals("time") ? "TIME_FORMAT(" + v + ", '%H:%i:%s.%f')"
           : "DATE_FORMAT(" + v + ", '%Y-%m-%d %H:%i:%s.%f')";
-    } else if (c.isText()) {
-      text = "CONVERT(" + v + " USING utf8mb4)";
-    } else if (c.isBinary()) {
-      text = v;
-    } else {
-      text = "CONCAT(" + v + ")";
+      return "IFNULL(" + text + ", '\\\\N')";
     }
-    return "IFNULL(CONCAT(LENGTH(" + text + "), ':', " + text + "), '\\\\N')";
+    if (c.isText() || c.isBinary()) {
+      String text = c.isText() && !"utf8mb4".equals(c.charset())
+          ? "CONVERT(" + v + " USING utf8mb4)" : v;
+      return "IFNULL(CONCAT(LENGTH(" + text + "), ':', " + text + "), '\\\\N')";
+    }
+    return "IFNULL(CONCAT(" + v + "), '\\\\N')";
   }
 }

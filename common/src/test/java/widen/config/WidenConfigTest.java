@@ -223,6 +223,14 @@ class WidenConfigTest {
   }
 
   @Test
+  void aChoiceOutsideItsWordsIsRefusedNamingTheWords() {
+    assertContainsAll(failure(() -> WidenConfig.of(required("copy.pushdown", "sometimes"))),
+        "copy.pushdown", "'sometimes'", "auto, always, never");
+    assertEquals("never", WidenConfig.of(required("copy.pushdown", "never"))
+        .get(Setting.COPY_PUSHDOWN));
+  }
+
+  @Test
   void jdbcUrlWithAPasswordParameterIsRefusedNamingThePasswordKey() {
     String url = "jdbc:mysql://db1:3306/edxapp?user=reader&password=" + PASSWORD;
     String message = failure(() -> WidenConfig.of(required("source.url", url)));

@@ -74,12 +74,17 @@ class TableChecksumTest {
     return TableShape.introspect(c, "source", db.name(), table);
   }
 
+  /** The hash under test; {@link TableChecksumCrcTest} runs every test again with CRC32_PAIR. */
+  TableChecksum.Hash hash() {
+    return TableChecksum.Hash.MD5;
+  }
+
   private Sum sum(String table) throws SQLException {
-    return TableChecksum.whole(shape(table), COLUMNS).compute(c);
+    return TableChecksum.whole(shape(table), COLUMNS, hash()).compute(c);
   }
 
   private Sum sum(String table, IdRange range) throws SQLException {
-    return TableChecksum.ranged(shape(table), COLUMNS).compute(c, range);
+    return TableChecksum.ranged(shape(table), COLUMNS, hash()).compute(c, range);
   }
 
   /** b differs from a in its checksum only, not in its row count. */
@@ -204,6 +209,11 @@ class TableChecksumTest {
   }
 
   @Test
+  void theServerHereHasCrc32cSoTheFastHashIsChosen() {
+    assertEquals(TableChecksum.Hash.CRC32_PAIR, TableChecksum.Hash.bestFor(c, c));
+  }
+
+  @Test
   void theSqlUsesTheCanonicalForms() {
     TableShape shape = new TableShape("d", "t", List.of(
         column("id", "int"), column("created", "datetime")), "id");
@@ -211,9 +221,8 @@ class TableChecksumTest {
         + " SUM(CAST(CONV(SUBSTRING(MD5(r), 1, 16), 16, 10) AS UNSIGNED)),"
         + " SUM(CAST(CONV(SUBSTRING(MD5(r), 17, 16), 16, 10) AS UNSIGNED))"
         + " FROM (SELECT CONCAT_WS(',',"
-        + " IFNULL(CONCAT(LENGTH(CONCAT(`id`)), ':', CONCAT(`id`)), '\\\\N'),"
-        + " IFNULL(CONCAT(LENGTH(DATE_FORMAT(`created`, '%Y-%m-%d %H:%i:%s.%f')), ':',"
-        + " DATE_FORMAT(`created`, '%Y-%m-%d %H:%i:%s.%f')), '\\\\N')) AS r"
+        + " IFNULL(CONCAT(`id`), '\\\\N'),"
+        + " IFNULL(DATE_FORMAT(`created`, '%Y-%m-%d %H:%i:%s.%f'), '\\\\N')) AS r"
         + " FROM `d`.`t` WHERE `id` > ? AND `id` <= ?) AS canonical_rows",
         TableChecksum.ranged(shape, List.of("id", "created")).sql());
   }
@@ -225,6 +234,10 @@ class TableChecksumTest {
     TableShape shape = shape("k");
     String sql = TableChecksum.whole(shape, List.of("id", "s", "bin", "t", "d", "ts")).sql();
     assertTrue(sql.contains("CONVERT(`s` USING utf8mb4)"), sql);
+    db.execute("CREATE TABLE u (id INT PRIMARY KEY, s VARCHAR(5) CHARACTER SET utf8mb4)");
+    String utf8 = TableChecksum.whole(shape("u"), List.of("id", "s")).sql();
+    assertTrue(utf8.contains("IFNULL(CONCAT(LENGTH(`s`), ':', `s`), '\\\\N')"),
+        "utf8mb4 text is hashed as it is, without a conversion: " + utf8);
     assertTrue(sql.contains("IFNULL(CONCAT(LENGTH(`bin`), ':', `bin`), '\\\\N')"), sql);
     assertTrue(sql.contains("TIME_FORMAT(`t`, '%H:%i:%s.%f')"), sql);
     assertTrue(sql.contains("CONCAT(`d`)"), sql);

@@ -43,8 +43,10 @@ class EndToEndIT {
     tables.close();
   }
 
+  /** Rows through the workers, as between two servers. */
   @Test
   void aCoordinatorAndThreeWorkersCopyVerifyAndCompleteExactly() throws Exception {
+    fleet = new Fleet(config.with(Map.of("copy.pushdown", "never")), tables.control, logs);
     fleet.prepare();
     long started = System.nanoTime();
     WidenProcess coordinator = fleet.start("coordinator");
@@ -71,6 +73,7 @@ class EndToEndIT {
         + " worker processes (including JVM start-up)%n", ROWS + 6, seconds, (ROWS + 6) / seconds);
   }
 
+  /** The default on one server: each range pushed down as one INSERT ... SELECT. */
   @Test
   void aCoordinatorKilledMidwayResumesFromTheLedgerAndLosesNothing() throws Exception {
     fleet = new Fleet(config.with(Map.of("plan.range_rows", "500")), tables.control, logs);

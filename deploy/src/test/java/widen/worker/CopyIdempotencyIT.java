@@ -24,10 +24,16 @@ import widen.testing.TestServices;
 class CopyIdempotencyIT {
   private static final IdRange ALL = new IdRange(-1, Integer.MAX_VALUE);
 
-  private Csmh tables;
-  private HikariDataSource source;
-  private HikariDataSource target;
+  Csmh tables;
+  HikariDataSource source;
+  HikariDataSource target;
+  TablePair pair;
   private RangeCopier copier;
+
+  /** Rows through the worker here; {@link PushdownCopyIT} runs every test pushed down. */
+  boolean pushdown() {
+    return false;
+  }
 
   @BeforeEach
   void setUp() throws Exception {
@@ -36,11 +42,11 @@ class CopyIdempotencyIT {
         CsmhFixture.SOURCE_TABLE, tables.target, CsmhFixture.TARGET_TABLE, tables.control));
     source = Databases.pool(config.source(), 2, "test-source");
     target = Databases.pool(config.target(), 2, "test-target");
-    TablePair pair;
     try (Connection s = source.getConnection(); Connection t = target.getConnection()) {
       pair = TablePair.inspect(s, t, config.source(), config.target());
     }
-    copier = new RangeCopier(source, target, pair.copySql(), pair.binaryColumns(), 500);
+    copier = new RangeCopier(source, target, pair.copySql(), pair.binaryColumns(), 500,
+        pushdown());
   }
 
   @AfterEach

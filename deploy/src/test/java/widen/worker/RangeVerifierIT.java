@@ -16,6 +16,7 @@ import widen.range.IdRange;
 import widen.schema.TablePair;
 import widen.testing.TestServices;
 import widen.verify.RangeVerdict;
+import widen.verify.TableChecksum;
 import widen.verify.RangeVerdict.Verdict;
 
 /**
@@ -54,7 +55,8 @@ class RangeVerifierIT {
   }
 
   private RangeVerdict verify(boolean deleteExtra) throws Exception {
-    return new RangeVerifier(source, target, pair, copier, deleteExtra).verify(ALL);
+    return new RangeVerifier(source, target, pair, copier, deleteExtra,
+        TableChecksum.Hash.CRC32_PAIR).verify(ALL);
   }
 
   @Test

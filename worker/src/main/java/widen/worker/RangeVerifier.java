@@ -7,6 +7,10 @@ import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.TreeSet;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.stream.Collectors;
 import javax.sql.DataSource;
 import widen.range.IdRange;
@@ -21,12 +25,22 @@ import widen.verify.TableChecksum.Sum;
  * Verifies one range: row count and checksum of every mapped column, computed by each database
  * over its own rows ({@link TableChecksum}), so only two numbers per side cross the network.
  *
+ * <p>The two sides are summed at the same time, the source's on a helper thread, since they
+ * usually run on different servers. The hash is the cheapest both servers offer
+ * ({@link TableChecksum.Hash#bestFor}).
+ *
  * <p>A difference is repaired in place: the range is copied again (the upsert rewrites changed
  * rows and adds missing ones) and compared again. What a re-copy cannot fix is a target row the
  * source no longer has; it is found by comparing the two id lists and deleted only when
  * {@code verify.delete_extra} allows it, otherwise reported by id.
  */
 public final class RangeVerifier {
+  /** Runs the source side of each comparison; daemon threads, so they never hold up an exit. */
+  private static final ExecutorService SOURCE_SIDE = Executors.newCachedThreadPool(r -> {
+    Thread t = new Thread(r, "widen-verify-source");
+    t.setDaemon(true);
+    return t;
+  });
   /** Extra ids named in a note; the rest are counted. */
   private static final int IDS_SHOWN = 10;
 
@@ -40,13 +54,14 @@ public final class RangeVerifier {
   private final String targetIds;
   private final String deleteSql;
 
+  /** {@code hash} must be one both servers have: {@link TableChecksum.Hash#bestFor}. */
   public RangeVerifier(DataSource source, DataSource target, TablePair tables, RangeCopier copier,
-      boolean deleteExtra) {
+      boolean deleteExtra, TableChecksum.Hash hash) {
     this.source = source;
     this.target = target;
     List<String> columns = tables.mapping().columns();
-    this.sourceSum = TableChecksum.ranged(tables.source(), columns);
-    this.targetSum = TableChecksum.ranged(tables.target(), columns);
+    this.sourceSum = TableChecksum.ranged(tables.source(), columns, hash);
+    this.targetSum = TableChecksum.ranged(tables.target(), columns, hash);
     this.copier = copier;
     this.deleteExtra = deleteExtra;
     this.sourceIds = idsSql(tables.source().database(), tables.source().table(),
@@ -58,15 +73,17 @@ public final class RangeVerifier {
   }
 
   public RangeVerdict verify(IdRange range) throws SQLException {
-    Sum src = sum(source, sourceSum, range);
-    Sum dst = sum(target, targetSum, range);
+    Sum[] both = sums(range);
+    Sum src = both[0];
+    Sum dst = both[1];
     if (src.equals(dst)) {
       return new RangeVerdict(Verdict.MATCH, src, dst, null);
     }
     String before = "before repair: source " + src + ", target " + dst;
     copier.copy(range);
-    src = sum(source, sourceSum, range);
-    dst = sum(target, targetSum, range);
+    both = sums(range);
+    src = both[0];
+    dst = both[1];
     if (src.equals(dst)) {
       return new RangeVerdict(Verdict.REPAIRED, src, dst, "re-copied; " + before);
     }
@@ -88,6 +105,26 @@ public final class RangeVerifier {
     dst = sum(target, targetSum, range);
     Verdict v = src.equals(dst) ? Verdict.REPAIRED : Verdict.MISMATCH;
     return new RangeVerdict(v, src, dst, "re-copied and deleted " + which + "; " + before);
+  }
+
+  /** Source and target sums of {@code range}, computed at the same time. */
+  private Sum[] sums(IdRange range) throws SQLException {
+    CompletableFuture<Sum> src = CompletableFuture.supplyAsync(() -> {
+      try {
+        return sum(source, sourceSum, range);
+      } catch (SQLException e) {
+        throw new CompletionException(e);
+      }
+    }, SOURCE_SIDE);
+    Sum dst = sum(target, targetSum, range);
+    try {
+      return new Sum[] {src.join(), dst};
+    } catch (CompletionException e) {
+      if (e.getCause() instanceof SQLException sql) {
+        throw sql;
+      }
+      throw e;
+    }
   }
 
   private static Sum sum(DataSource db, TableChecksum checksum, IdRange range)

@@ -21,6 +21,7 @@ import widen.db.Privileges;
 import widen.queue.Broker;
 import widen.queue.Topology;
 import widen.schema.TablePair;
+import widen.verify.TableChecksum;
 
 /**
  * A stateless worker process: takes range tasks from the queue and copies or verifies them.
@@ -61,8 +62,12 @@ public final class Worker implements AutoCloseable {
   public void start() {
     int threads = config.getInt(Setting.WORKER_THREADS);
     TablePair tables;
+    boolean pushdown;
+    TableChecksum.Hash hash;
     try (var src = Databases.connect(config.source()); var dst = Databases.connect(config.target())) {
       tables = TablePair.inspect(src, dst, config.source(), config.target());
+      pushdown = Pushdown.decide(config.get(Setting.COPY_PUSHDOWN), src, dst, tables);
+      hash = TableChecksum.Hash.bestFor(src, dst);
       // A read-only target user fails here once, not on every range it would take and park.
       Privileges.requireUpsert(dst, "target", tables.target().database(), tables.target().table(),
           tables.mapping().primaryKey(), config.getBoolean(Setting.VERIFY_DELETE_EXTRA));
@@ -72,9 +77,9 @@ public final class Worker implements AutoCloseable {
     source = Databases.pool(config.source(), threads, "widen-source");
     target = Databases.pool(config.target(), threads, "widen-target");
     copier = new RangeCopier(source, target, tables.copySql(), tables.binaryColumns(),
-        config.getInt(Setting.COPY_BATCH_ROWS));
+        config.getInt(Setting.COPY_BATCH_ROWS), pushdown);
     verifier = new RangeVerifier(source, target, tables, copier,
-        config.getBoolean(Setting.VERIFY_DELETE_EXTRA));
+        config.getBoolean(Setting.VERIFY_DELETE_EXTRA), hash);
     topology = Topology.of(config);
     // One dispatch thread per consumer, so every consumer copies in parallel with the others.
     dispatch = Executors.newFixedThreadPool(threads, r -> new Thread(r, "widen-copy"));
