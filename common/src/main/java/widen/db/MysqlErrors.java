@@ -53,6 +53,9 @@ public final class MysqlErrors {
       if (t instanceof SQLTransientConnectionException) {
         return true; // HikariCP: no connection could be had within its timeout
       }
+      if (t instanceof java.io.IOException) {
+        return true; // the socket under the driver: reset, closed, cut off mid-row (EOF)
+      }
       if (t instanceof SQLException s) {
         int code = s.getErrorCode();
         if (code == SERVER_GONE || code == LOST_CONNECTION || code == READ_ONLY

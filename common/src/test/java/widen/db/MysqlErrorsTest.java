@@ -26,6 +26,8 @@ class MysqlErrorsTest {
     assertTrue(MysqlErrors.isConnectionLoss(new SQLTransientConnectionException("pool timeout")));
     assertTrue(MysqlErrors.isConnectionLoss(new RuntimeException(
         new SQLException("wrapped", "08001", 0))));
+    assertTrue(MysqlErrors.isConnectionLoss(new SQLException("Error retrieving record", null, 0,
+        new java.io.EOFException("Can not read response from server"))), "cut off mid-stream");
   }
 
   @Test

@@ -4,6 +4,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import com.zaxxer.hikari.HikariDataSource;
 import javax.sql.DataSource;
 import widen.range.IdRange;
 import widen.sql.CopySql;
@@ -66,8 +67,24 @@ public final class RangeCopier {
         dst.commit();
         return rows;
       } catch (SQLException | RuntimeException e) {
-        dst.rollback();
+        // A read cut off mid-stream leaves the source connection with a result set it can
+        // never finish, and every later statement on it fails: it must not go back to the pool.
+        evict(source, src);
+        evict(target, dst);
         throw e;
+      }
+    }
+  }
+
+  /** Closes {@code c} for good instead of returning it to its pool (found by fault scenario 7). */
+  private static void evict(DataSource pool, Connection c) {
+    if (pool instanceof HikariDataSource hikari) {
+      hikari.evictConnection(c);
+    } else {
+      try {
+        c.close();
+      } catch (SQLException alreadyGone) {
+        // nothing left to close
       }
     }
   }
