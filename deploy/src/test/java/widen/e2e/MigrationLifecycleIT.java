@@ -66,7 +66,7 @@ class MigrationLifecycleIT {
     tables = Csmh.create(name, ROWS, edgeRows);
     config = WidenConfig.of(TestServices.config(name + "-" + tables.control.name(), tables.source,
         CsmhFixture.SOURCE_TABLE, tables.target, CsmhFixture.TARGET_TABLE, tables.control))
-        .with(Map.of("plan.range_rows", "2000", "sweep.until_rows", "100"))
+        .with(Map.of("plan.range_rows", "2000", "sweep.until_rows", "250"))
         .with(extra);
     fleet = new Fleet(config, tables.control, logs);
   }
