@@ -77,6 +77,20 @@ public enum Setting {
   WORKER_DRAIN_SECONDS("worker.drain_seconds", Kind.count(0, 3600), "60",
       "On SIGTERM, how long a worker waits for ranges in hand before handing them back."),
 
+  THROTTLE_ROWS_PER_SECOND("throttle.rows_per_second", Kind.count(0, 1_000_000_000), "0",
+      "Rows per second the whole fleet may copy (0: no limit); widen throttle changes it while"
+          + " running."),
+  THROTTLE_MAX_THREADS_RUNNING("throttle.max_threads_running", Kind.count(0, 100_000), "0",
+      "Pause the fleet while the target's Threads_running is above this (0: off)."),
+  THROTTLE_REPLICA_URL("throttle.replica_url", Kind.OPTIONAL_TEXT, "",
+      "JDBC URL of a replica to watch (source.user and password); empty: off."),
+  THROTTLE_MAX_REPLICA_LAG_SECONDS("throttle.max_replica_lag_seconds", Kind.count(1, 86_400), "10",
+      "Pause the fleet while the replica is further behind than this (or not replicating)."),
+  THROTTLE_PROBE_SQL("throttle.probe_sql", Kind.OPTIONAL_TEXT, "",
+      "A query run on the source each second; while its number is above throttle.probe_max the"
+          + " fleet pauses. Empty: off."),
+  THROTTLE_PROBE_MAX("throttle.probe_max", Kind.count(0, Long.MAX_VALUE), "0",
+      "The largest value of throttle.probe_sql that lets the fleet run."),
   SWEEP_WINDOW_IDS("sweep.window_ids", Kind.count(0, 1_000_000_000), "1000",
       "Each delta sweep starts this many ids below the previous high-water mark, re-reading rows"
           + " that committed late."),
@@ -124,6 +138,8 @@ public enum Setting {
   /** The value types a key can have, each with its own validation. */
   public record Kind(String name, long min, long max) {
     static final Kind TEXT = new Kind("text", 0, 0);
+    /** Text whose empty value means "off". */
+    static final Kind OPTIONAL_TEXT = new Kind("optional-text", 0, 0);
     static final Kind NAME = new Kind("name", 0, 0);
     static final Kind SECRET = new Kind("secret", 0, 0);
     static final Kind FILE = new Kind("file", 0, 0);
@@ -152,7 +168,7 @@ public enum Setting {
 
     /** Kinds whose empty value means "not set" rather than "missing". */
     boolean mayBeEmpty() {
-      return this == SECRET || this == FILE || this == HTTP_URL;
+      return this == SECRET || this == FILE || this == HTTP_URL || this == OPTIONAL_TEXT;
     }
   }
 

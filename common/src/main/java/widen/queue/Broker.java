@@ -59,7 +59,9 @@ public final class Broker {
       f.setTopologyRecoveryFilter(new TopologyRecoveryFilter() {
         @Override
         public boolean filterQueue(RecordedQueue queue) {
-          return false; // durable, declared on a channel long closed; re-declaring only fails
+          // Durable queues outlive the connection (and were declared on a channel long closed);
+          // only a worker's own server-named control queue died with it and is declared again.
+          return queue.isServerNamed();
         }
       });
       // Reconnects for as long as it takes, waiting 1 s, 2 s, 4 s... up to 30 s between tries,

@@ -23,6 +23,8 @@ import widen.config.WidenConfig;
  *   <li>{@code <ns>.results}: what workers report, read by the coordinator.
  *   <li>{@code <ns>.parked}: one message per range parked after its last attempt, with its
  *       error, for operators; the ledger is what says which ranges are parked now.
+ *   <li>{@code <ns>.control}: a fanout exchange on which the coordinator broadcasts pause and
+ *       throttle ({@link ControlState}) each second; every worker listens on a queue of its own.
  * </ul>
  * Dead-lettering is at-least-once (which quorum queues offer with reject-publish overflow), so a
  * broker crash during a hand-over cannot lose a range. Declaring is idempotent, so the
@@ -56,6 +58,10 @@ public record Topology(String namespace, int deliveryLimit) {
     return namespace + ".parked";
   }
 
+  public String control() {
+    return namespace + ".control";
+  }
+
   public void declare(Channel ch) throws IOException {
     Map<String, Object> tasks = deadLetterTo(results());
     tasks.put("x-delivery-limit", deliveryLimit);
@@ -63,6 +69,7 @@ public record Topology(String namespace, int deliveryLimit) {
     declare(ch, delay(), deadLetterTo(tasks()));
     declare(ch, results(), quorum());
     declare(ch, parked(), quorum());
+    ch.exchangeDeclare(control(), "fanout", true);
   }
 
   private static void declare(Channel ch, String queue, Map<String, Object> args)
@@ -103,6 +110,7 @@ public record Topology(String namespace, int deliveryLimit) {
     for (String q : new String[] {tasks(), delay(), results(), parked()}) {
       ch.queueDelete(q);
     }
+    ch.exchangeDelete(control());
   }
 
   private static Map<String, Object> quorum() {

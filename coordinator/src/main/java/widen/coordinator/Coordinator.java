@@ -55,6 +55,7 @@ public final class Coordinator implements AutoCloseable {
   private FlipAdvisor advisor;
   private final HighWaterMark marks;
   private CoordinatorHttp http;
+  private Throttle throttle;
   private Connection src;
   private Connection dst;
   private int nextRangeId;
@@ -85,6 +86,7 @@ public final class Coordinator implements AutoCloseable {
     String schema = config.get(Setting.CONTROL_SCHEMA);
     control = Databases.pool(config.target(), 3, "widen-ledger");
     ledger = new Ledger(control, schema, config.migrationId());
+    throttle = new Throttle(config, ledger);
     src = Databases.connect(config.source());
     dst = Databases.connect(config.target());
     Optional<Migration> found = ledger.migration();
@@ -185,6 +187,7 @@ public final class Coordinator implements AutoCloseable {
       board.drain(planning ? 0 : 500);
       if (System.currentTimeMillis() >= nextPendingCheck) {
         board.publishPending(); // ranges sent back by retry-failed
+        board.broadcast(throttle, src, dst); // pause, probes and rate, each second
         nextPendingCheck = System.currentTimeMillis() + PENDING_CHECK_MS;
       }
       step(m);

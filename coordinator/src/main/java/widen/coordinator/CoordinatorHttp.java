@@ -26,7 +26,8 @@ import widen.schema.TablePair;
  * COMPLETE; the new table only after), and {@code GET /health/live}. The JDBC reads run on Vert.x
  * worker threads, never on the event loop.
  *
- * <p>Control endpoints ({@code POST /api/flip}, {@code POST /api/retry-failed?range=ID}) change
+ * <p>Control endpoints ({@code POST /api/flip}, {@code /api/retry-failed?range=ID},
+ * {@code /api/pause}, {@code /api/resume}, {@code /api/throttle?rows_per_second=N}) change
  * the migration, so they need {@code Authorization: Bearer <http.token>}; without a configured
  * token they are off. Reads need no token.
  */
@@ -70,7 +71,7 @@ final class CoordinatorHttp implements AutoCloseable {
     server = vertx.createHttpServer().requestHandler(this::handle).listen(port, "0.0.0.0")
         .toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
     log.info("coordinator HTTP on port {}: GET /history/{{key}}, /health/live; POST /api/flip,"
-        + " /api/retry-failed" + (token.isEmpty() ? " (off: no http.token)" : ""),
+        + " /api/retry-failed, /api/pause, /api/resume, /api/throttle" + (token.isEmpty() ? " (off: no http.token)" : ""),
         server.actualPort());
     return server.actualPort();
   }
@@ -83,6 +84,17 @@ final class CoordinatorHttp implements AutoCloseable {
       history(req, path.substring("/history/".length()));
     } else if (path.equals("/api/flip") && req.method().name().equals("POST")) {
       control(req, a -> a.flip());
+    } else if (path.equals("/api/pause") && req.method().name().equals("POST")) {
+      control(req, a -> a.pause());
+    } else if (path.equals("/api/resume") && req.method().name().equals("POST")) {
+      control(req, a -> a.resume());
+    } else if (path.equals("/api/throttle") && req.method().name().equals("POST")) {
+      String rate = req.getParam("rows_per_second");
+      if (rate == null || !rate.matches("[0-9]{1,12}")) {
+        send(req, 400, new JsonObject().put("error", "give ?rows_per_second=N (0: no limit)"));
+        return;
+      }
+      control(req, a -> a.throttle(Long.valueOf(rate)));
     } else if (path.equals("/api/retry-failed") && req.method().name().equals("POST")) {
       String range = req.getParam("range");
       if (range != null && !range.matches("[0-9]{1,9}")) {

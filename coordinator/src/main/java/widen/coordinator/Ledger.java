@@ -40,6 +40,7 @@ public final class Ledger {
   private final String migrations;
   private final String sweeps;
   private final String ranges;
+  private final String controls;
 
   public Ledger(DataSource db, String schema, String migrationId) {
     this.db = db;
@@ -49,6 +50,7 @@ public final class Ledger {
     this.migrations = Sql.quote(schema, "migration");
     this.sweeps = Sql.quote(schema, "sweep");
     this.ranges = Sql.quote(schema, "range_task");
+    this.controls = Sql.quote(schema, "control");
   }
 
   public String migrationId() {
@@ -63,6 +65,7 @@ public final class Ledger {
     Privileges.requireLedger(c, "target", schema, "migration", "id");
     Privileges.requireLedger(c, "target", schema, "sweep", "migration_id");
     Privileges.requireLedger(c, "target", schema, "range_task", "migration_id");
+    Privileges.requireLedger(c, "target", schema, "control", "migration_id");
   }
 
   /** Creates the control schema and its tables if missing; harmless when they exist. */
@@ -87,6 +90,14 @@ public final class Ledger {
           + " report TEXT NULL COMMENT 'final report (JSON)',"
           + " completed_at DATETIME(6) NULL,"
           + " created_at DATETIME(6) NOT NULL DEFAULT CURRENT_TIMESTAMP(6),"
+          + " updated_at DATETIME(6) NOT NULL DEFAULT CURRENT_TIMESTAMP(6)"
+          + "   ON UPDATE CURRENT_TIMESTAMP(6)"
+          + ") ENGINE=InnoDB");
+      s.execute("CREATE TABLE IF NOT EXISTS " + controls + " ("
+          + " migration_id VARCHAR(64) NOT NULL PRIMARY KEY,"
+          + " paused BOOLEAN NOT NULL DEFAULT FALSE COMMENT 'widen pause / resume',"
+          + " rows_per_second BIGINT NULL COMMENT 'widen throttle; NULL: throttle.rows_per_second',"
+          + " state VARCHAR(1024) NULL COMMENT 'what the coordinator last told the workers',"
           + " updated_at DATETIME(6) NOT NULL DEFAULT CURRENT_TIMESTAMP(6)"
           + "   ON UPDATE CURRENT_TIMESTAMP(6)"
           + ") ENGINE=InnoDB");
@@ -298,6 +309,37 @@ public final class Ledger {
   /** Ranges recorded but not on the queue: sent back by retry-failed, or cut off by a crash. */
   public List<LedgerRange> pending(int limit) throws SQLException {
     return selectRanges("state = 'PENDING' ORDER BY range_id LIMIT " + limit);
+  }
+
+  /** The operator's pause and rate, and what the coordinator last broadcast. */
+  public record Control(boolean paused, Long rowsPerSecond, String state) {
+    static final Control NONE = new Control(false, null, null);
+  }
+
+  public Control control() throws SQLException {
+    if (!exists()) {
+      return Control.NONE;
+    }
+    return jdbc.one("SELECT paused, rows_per_second, state FROM " + controls
+        + " WHERE migration_id = ?", rs -> new Control(rs.getBoolean(1),
+            rs.getObject(2, Long.class), rs.getString(3)), migrationId).orElse(Control.NONE);
+  }
+
+  public void setPaused(boolean paused) throws SQLException {
+    jdbc.update("INSERT INTO " + controls + " (migration_id, paused) VALUES (?, ?)"
+        + " ON DUPLICATE KEY UPDATE paused = VALUES(paused)", migrationId, paused);
+  }
+
+  /** The fleet's rows per second from now on; null goes back to throttle.rows_per_second. */
+  public void setRowsPerSecond(Long rowsPerSecond) throws SQLException {
+    jdbc.update("INSERT INTO " + controls + " (migration_id, rows_per_second) VALUES (?, ?)"
+        + " ON DUPLICATE KEY UPDATE rows_per_second = VALUES(rows_per_second)", migrationId,
+        rowsPerSecond);
+  }
+
+  void recordControlState(String state) throws SQLException {
+    jdbc.update("INSERT INTO " + controls + " (migration_id, state) VALUES (?, ?)"
+        + " ON DUPLICATE KEY UPDATE state = VALUES(state)", migrationId, state);
   }
 
   /** The ids of the ranges parked now. */

@@ -41,6 +41,32 @@ public final class OperatorActions {
         + " sent back to the queue with fresh attempts";
   }
 
+  /** Stops the fleet taking new ranges (those in hand finish) within about a second. */
+  public String pause() throws SQLException {
+    Migration m = started();
+    ledger.setPaused(true);
+    return "migration " + m.id() + " paused: workers finish the ranges in hand and take no more"
+        + " until widen resume";
+  }
+
+  public String resume() throws SQLException {
+    Migration m = started();
+    ledger.setPaused(false);
+    return "migration " + m.id() + " resumed";
+  }
+
+  /** Limits the whole fleet to {@code rowsPerSecond} (0: no limit; null: the config's). */
+  public String throttle(Long rowsPerSecond) throws SQLException {
+    Migration m = started();
+    if (rowsPerSecond != null && rowsPerSecond < 0) {
+      throw new WidenException("rows per second must be 0 (no limit) or more");
+    }
+    ledger.setRowsPerSecond(rowsPerSecond);
+    return "migration " + m.id() + (rowsPerSecond == null ? ": rate back to throttle.rows_per_second"
+        : rowsPerSecond == 0 ? ": no rate limit" : ": at most " + rowsPerSecond
+        + " rows/s for the whole fleet");
+  }
+
   private Migration started() throws SQLException {
     return ledger.migration().orElseThrow(() -> new WidenException("migration "
         + ledger.migrationId() + " has not started: run widen coordinator first"));

@@ -30,11 +30,23 @@ public final class StatusReport {
       List<Sweep> sweeps = ledger.sweeps();
       long late = m.get().phase() == Phase.COMPLETE ? rowsAfter(config, m.get(),
           sweeps.get(sweeps.size() - 1).mark()) : 0;
-      return render(m.get(), Progress.read(ledger), sweeps, late);
+      return render(m.get(), Progress.read(ledger), sweeps, late, ledger.control());
     }
   }
 
-  static String render(Migration m, Progress p, List<Sweep> sweeps, long lateRows) {
+  /** The fleet's pause or throttle, or null when nothing was ever set or broadcast. */
+  private static String fleet(Ledger.Control control) {
+    if (control.paused()) {
+      return "PAUSED by the operator (widen resume)";
+    }
+    if (control.state() == null) {
+      return null;
+    }
+    return control.state().startsWith("running") ? control.state() : "PAUSED: " + control.state();
+  }
+
+  static String render(Migration m, Progress p, List<Sweep> sweeps, long lateRows,
+      Ledger.Control control) {
     StringBuilder out = new StringBuilder();
     out.append("migration ").append(m.id()).append(": ").append(m.sourceTable()).append(" -> ")
         .append(m.targetTable()).append('\n');
@@ -54,6 +66,10 @@ public final class StatusReport {
                 ? ", the last found " + last.rowsNew() + " new rows" : ""));
     out.append(String.format("verified   %,d of %,d ranges%s%n", p.verifyDone(), p.verifyRanges(),
         m.verifiedThrough() == null ? "" : "; ids up to " + m.verifiedThrough() + " equal"));
+    String fleet = fleet(control);
+    if (fleet != null) {
+      out.append("fleet      ").append(fleet).append('\n');
+    }
     out.append("workers    ").append(p.workers().isEmpty() ? "none in the last minute"
         : p.workers().size() + " active: " + String.join(", ", p.workers())).append('\n');
     if (!p.parked().isEmpty()) {

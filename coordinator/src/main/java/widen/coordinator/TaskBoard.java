@@ -79,6 +79,12 @@ final class TaskBoard {
     return pending.size();
   }
 
+  /** Broadcasts pause and throttle to the fleet, as {@code throttle} decides it now. */
+  void broadcast(Throttle throttle, java.sql.Connection src, java.sql.Connection dst)
+      throws SQLException, IOException {
+    publisher.broadcast(throttle.decide(src, dst, publisher.consumers()));
+  }
+
   /** Writes every waiting result to the ledger; waits up to {@code waitMs} for the first. */
   void drain(long waitMs) throws SQLException, IOException, InterruptedException,
       TimeoutException {

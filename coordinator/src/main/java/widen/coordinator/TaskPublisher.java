@@ -67,6 +67,19 @@ final class TaskPublisher {
     }
   }
 
+  /**
+   * Tells every worker the fleet's state on the control exchange; not confirmed on its own,
+   * since the next second's broadcast replaces it anyway.
+   */
+  void broadcast(widen.queue.ControlState state) throws IOException {
+    channel.basicPublish(topology.control(), "", null, state.toBytes());
+  }
+
+  /** Workers consuming from the task queue now. */
+  int consumers() throws IOException {
+    return (int) channel.consumerCount(topology.tasks());
+  }
+
   /** Drops tasks waiting on the task and delay queues; those a worker holds stay with it. */
   void purgeWaiting() throws IOException {
     channel.queuePurge(topology.tasks());

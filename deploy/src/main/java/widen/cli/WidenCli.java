@@ -21,7 +21,8 @@ import widen.db.Databases;
     description = "Copies a table with a 32-bit id, online, into a table with a 64-bit id.",
     subcommands = {DemoCommand.class, PlanCommand.class, PrepareCommand.class,
         CoordinatorCommand.class, WorkerCommand.class, StatusCommand.class, FlipCommand.class,
-        RetryFailedCommand.class, CleanupCommand.class})
+        PauseCommand.class, ResumeCommand.class, ThrottleCommand.class, RetryFailedCommand.class,
+        CleanupCommand.class})
 public final class WidenCli implements Runnable {
   public static final int BAD_INPUT = 2;
 

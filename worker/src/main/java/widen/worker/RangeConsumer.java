@@ -43,11 +43,15 @@ final class RangeConsumer extends DefaultConsumer {
   private final String workerId;
   private final int inPlaceTries;
   private final long unreachableMillis;
+  private final ThrottleGate gate;
   private volatile boolean busy;
+  private volatile boolean stopping;
 
   RangeConsumer(Channel channel, RangeCopier copier, RangeVerifier verifier, Topology topology,
-      String migrationId, String workerId, int inPlaceTries, long unreachableMillis) {
+      String migrationId, String workerId, int inPlaceTries, long unreachableMillis,
+      ThrottleGate gate) {
     super(channel);
+    this.gate = gate;
     this.inPlaceTries = inPlaceTries;
     this.unreachableMillis = unreachableMillis;
     this.copier = copier;
@@ -66,6 +70,7 @@ final class RangeConsumer extends DefaultConsumer {
 
   /** Asks the broker for no more tasks; the one in hand, if any, runs to its end. */
   void stopTaking() {
+    stopping = true;
     try {
       if (getConsumerTag() != null && getChannel().isOpen()) {
         getChannel().basicCancel(getConsumerTag());
@@ -104,10 +109,16 @@ final class RangeConsumer extends DefaultConsumer {
         log.info("migration={} range={} {} redelivered: the worker holding it died or lost the"
             + " broker; worker={} takes it", migrationId, task.rangeId(), task.kind(), workerId);
       }
+      if (!gate.awaitOpen(() -> stopping)) {
+        getChannel().basicReject(envelope.getDeliveryTag(), true); // paused and stopping
+        return;
+      }
+      long began = System.currentTimeMillis();
       RangeResult result = run(task);
       getChannel().basicPublish("", topology.results(), Topology.PERSISTENT, result.toBytes());
       getChannel().waitForConfirmsOrDie(CONFIRM_TIMEOUT_MS);
       getChannel().basicAck(envelope.getDeliveryTag(), false);
+      gate.pace(result.rows(), System.currentTimeMillis() - began);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     } catch (java.util.concurrent.TimeoutException | IOException | ShutdownSignalException e) {

@@ -41,6 +41,7 @@ public final class Worker implements AutoCloseable {
   private RangeVerifier verifier;
   private Topology topology;
   private volatile boolean draining;
+  private final ThrottleGate gate = new ThrottleGate();
   private HikariDataSource source;
   private HikariDataSource target;
   private ExecutorService dispatch;
@@ -81,13 +82,16 @@ public final class Worker implements AutoCloseable {
     verifier = new RangeVerifier(source, target, tables, copier,
         config.getBoolean(Setting.VERIFY_DELETE_EXTRA), hash);
     topology = Topology.of(config);
-    // One dispatch thread per consumer, so every consumer copies in parallel with the others.
-    dispatch = Executors.newFixedThreadPool(threads, r -> new Thread(r, "widen-copy"));
+    // One dispatch thread per consumer, so every consumer copies in parallel with the others,
+    // and one more for the control listener, which must be heard while every consumer is busy
+    // or waiting out a pause (with no thread left it would never hear "resume").
+    dispatch = Executors.newFixedThreadPool(threads + 1, r -> new Thread(r, "widen-copy"));
     broker = Broker.connectRecovering(config.broker(), "widen-worker " + id, dispatch);
     try {
       try (Channel ch = broker.createChannel()) {
         topology.declare(ch);
       }
+      ControlListener.listen(broker.createChannel(), topology, gate);
       for (int i = 0; i < threads; i++) {
         consumers.add(openConsumer(i));
       }
@@ -102,7 +106,7 @@ public final class Worker implements AutoCloseable {
   private RangeConsumer openConsumer(int slot) throws IOException {
     RangeConsumer c = new RangeConsumer(broker.createChannel(), copier, verifier, topology,
         config.migrationId(), id + "/" + (slot + 1), config.getInt(Setting.RETRY_IN_PLACE_TRIES),
-        config.getLong(Setting.RETRY_UNREACHABLE_SECONDS) * 1000);
+        config.getLong(Setting.RETRY_UNREACHABLE_SECONDS) * 1000, gate);
     c.start();
     return c;
   }
