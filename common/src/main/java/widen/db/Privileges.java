@@ -55,8 +55,7 @@ public final class Privileges {
     String grant = delete ? "SELECT, INSERT, UPDATE, DELETE" : "SELECT, INSERT, UPDATE";
     String what = database + "." + table;
     rolledBack(c, () -> {
-      probe(c, role, what, grant, on, "INSERT INTO " + on + " (" + col + ") SELECT " + col
-          + " FROM " + on + " WHERE 1 = 0 ON DUPLICATE KEY UPDATE " + col + " = " + col);
+      probe(c, role, what, grant, on, zeroRowUpsert(on, col));
       if (delete) {
         probe(c, role, what, grant, on, "DELETE FROM " + on + " WHERE 1 = 0");
       }
@@ -79,9 +78,17 @@ public final class Privileges {
     probe(c, role, what, grant, on,
         "CREATE TABLE " + t + " LIKE " + Sql.quote(schema, ABSENT));
     String col = Sql.quote(column);
-    rolledBack(c, () -> probe(c, role, what, grant, on, "INSERT INTO " + t + " (" + col
-        + ") SELECT " + col + " FROM " + t + " WHERE 1 = 0 ON DUPLICATE KEY UPDATE " + col + " = "
-        + col));
+    rolledBack(c, () -> probe(c, role, what, grant, on, zeroRowUpsert(t, col)));
+  }
+
+  /**
+   * An upsert of no rows from the table into itself: the server checks INSERT and UPDATE on it.
+   * The source is aliased and the update names VALUES(), else a table whose other columns all
+   * have defaults makes the column ambiguous (error 1052) before any privilege is checked.
+   */
+  private static String zeroRowUpsert(String table, String col) {
+    return "INSERT INTO " + table + " (" + col + ") SELECT s." + col + " FROM " + table
+        + " AS s WHERE 1 = 0 ON DUPLICATE KEY UPDATE " + col + " = VALUES(" + col + ")";
   }
 
   private interface Probes {

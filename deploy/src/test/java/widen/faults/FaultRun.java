@@ -120,6 +120,11 @@ final class FaultRun implements AutoCloseable {
     return w;
   }
 
+  /** Waits until {@code p}'s log shows {@code text} (e.g. a worker's "started:"). */
+  void awaitLog(WidenProcess p, String text) throws Exception {
+    await(p.name() + " logs '" + text + "'", () -> p.tail(200).contains(text));
+  }
+
   /** kill -9 of the coordinator, then a new one that must resume from the ledger. */
   void killAndRestartCoordinator() throws Exception {
     coordinator.kill();
