@@ -83,9 +83,9 @@ public final class Bench {
 
   private void run() throws Exception {
     machine();
-    say("source: %s", tables.prepareSource(rows));
+    note("source: %s", tables.prepareSource(rows));
     long t0 = System.nanoTime();
-    say("source checksum: %s (%.1f s); size %,.0f MiB (data and indexes)", tables.sourceSum(),
+    note("source checksum: %s (%.1f s); size %,.0f MiB (data and indexes)", tables.sourceSum(),
         (System.nanoTime() - t0) / 1e9, tables.sourceBytes() / 1048576.0);
     WidenConfig config = WidenRun.config();
     boolean pushdown = pushdownKeyAccepted(config);
@@ -97,7 +97,6 @@ public final class Bench {
         pushdown ? "= never for the widen runs and the loop; = always for \"widen pushdown\""
             : "absent (this build does not know the key)");
     note("logs: %s", logs);
-    System.out.print(header);
 
     WidenRun widen = new WidenRun(tables, logs);
     WidenRun.Outcome best = null;
@@ -152,6 +151,7 @@ public final class Bench {
       measure("pt-archiver", () -> Baselines.ptArchiver(tables, "pt-archiver", logs));
     }
     Tables.dropScratch();
+    note("at end: load average %s; %s", loadAverage(), otherJobs());
     Report report = new Report(table, best == null ? null : best.copy(), verification);
     String out = report.render();
     System.out.println();
@@ -291,8 +291,11 @@ public final class Bench {
     }
   }
 
+  /** Prints a line and keeps it for the header of results/latest.md. */
   private void note(String format, Object... args) {
-    header.append(String.format(format, args)).append('\n');
+    String line = String.format(format, args);
+    System.out.println(line);
+    header.append(line).append('\n');
   }
 
   static void say(String format, Object... args) {

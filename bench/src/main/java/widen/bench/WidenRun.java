@@ -21,6 +21,7 @@ import widen.db.Databases;
 import widen.demo.WidenProcess;
 import widen.queue.Broker;
 import widen.queue.Topology;
+import widen.schema.TableShape;
 import widen.sql.Sql;
 
 /**
@@ -111,6 +112,9 @@ final class WidenRun {
       String note = String.format("%d worker%s x %d threads; wall %.1f s from coordinator start"
           + " to backfill done (JVM start-up included); %d ranges", workers,
           workers == 1 ? "" : "s", THREADS_PER_WORKER, wall, copy.ranges);
+      if (failure != null) {
+        Bench.say("  FAILED: %s", failure);
+      }
       boolean complete = check.complete() && failure == null && copy.notDone == 0;
       if (!complete) {
         note += "; INCOMPLETE: " + (failure != null ? failure : copy.notDone > 0
@@ -135,7 +139,8 @@ final class WidenRun {
         return null;
       }
       if (!coordinator.alive()) {
-        return "the coordinator exited during " + now + ": " + coordinator.tail(5);
+        return "the coordinator exited (code " + coordinator.waitFor(1) + ") during " + now
+            + ": " + coordinator.tail(5).replace('\n', ' ');
       }
       if (System.nanoTime() > deadline) {
         return "still " + now + " after " + timeoutSeconds + " s";
@@ -159,8 +164,16 @@ final class WidenRun {
 
   private record Copy(double seconds, long ranges, long notDone) {}
 
-  /** The backfill's copy time as the ledger recorded it (workers' start and finish times). */
+  /**
+   * The backfill's copy time as the ledger recorded it (workers' start and finish times); none
+   * when the ledger was never created.
+   */
   private static Copy copy() throws SQLException {
+    try (Connection c = Tables.server()) {
+      if (!TableShape.exists(c, Tables.CONTROL_DB, "range_task")) {
+        return new Copy(Double.NaN, 0, 1);
+      }
+    }
     try (Connection c = Tables.server(); Statement s = c.createStatement();
         ResultSet rs = s.executeQuery("SELECT TIMESTAMPDIFF(MICROSECOND, MIN(started_at),"
             + " MAX(finished_at)), COUNT(*), SUM(state <> 'DONE') FROM " + RANGES
@@ -172,6 +185,12 @@ final class WidenRun {
 
   /** The VERIFY tasks' span from the ledger: first started to last finished. */
   private static Result verification(String run, String failure) throws SQLException {
+    try (Connection c = Tables.server()) {
+      if (!TableShape.exists(c, Tables.CONTROL_DB, "range_task")) {
+        return new Result("widen verification (whole table)", 0, Double.NaN,
+            "ledger VERIFY span", false, true, "no ledger: " + failure);
+      }
+    }
     try (Connection c = Tables.server(); Statement s = c.createStatement();
         ResultSet rs = s.executeQuery("SELECT TIMESTAMPDIFF(MICROSECOND, MIN(started_at),"
             + " MAX(finished_at)), COALESCE(SUM(src_rows), 0), COUNT(*),"
