@@ -64,7 +64,8 @@ final class Report {
   }
 
   private String ratioCell(Result r) {
-    if (!r.ran() || r.verification() || best == null || !(r.rowsPerSecond() > 0)) {
+    if (!Boolean.TRUE.equals(r.complete()) || r.verification() || best == null
+        || !(r.rowsPerSecond() > 0)) {
       return "-";
     }
     return String.format("%.2fx", best.rowsPerSecond() / r.rowsPerSecond());
