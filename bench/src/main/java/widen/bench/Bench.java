@@ -1,0 +1,304 @@
+package widen.bench;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.time.ZoneOffset;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import widen.config.Setting;
+import widen.config.WidenConfig;
+import widen.demo.WidenProcess;
+
+/**
+ * {@code bench/run [--rows N] [--only NAME,...]}: copies one CSMH-shaped table into the extended
+ * table on the local MariaDB with widen and with the usual alternatives, one after another in
+ * one run, checks every copy is complete and equal, and prints (and writes to
+ * bench/results/latest.md) a table with the ratios the issue asks for. A benchmark, not a test:
+ * it asserts nothing about time.
+ */
+public final class Bench {
+  /** Contender names for --only, in the order they run. */
+  static final List<String> NAMES = List.of("widen-1", "widen-2", "widen-4", "verify", "pushdown",
+      "loop", "insert-select", "chunked", "dump", "pt-archiver");
+  static final String WIDEN_PREFIX = "widen, ";
+
+  private final long rows;
+  private final Set<String> only;
+  private final Path logs;
+  private final Path results;
+  private final Tables tables = new Tables();
+  private final List<Result> table = new ArrayList<>();
+  private final StringBuilder header = new StringBuilder();
+
+  private Bench(long rows, Set<String> only, Path home) throws IOException {
+    this.rows = rows;
+    this.only = only;
+    this.logs = Files.createDirectories(
+        Path.of(System.getProperty("java.io.tmpdir"), "widen-bench"));
+    this.results = home.resolve("bench").resolve("results");
+  }
+
+  public static void main(String[] args) throws Exception {
+    long rows = 2_000_000;
+    Set<String> only = new LinkedHashSet<>(NAMES);
+    for (int i = 0; i < args.length; i++) {
+      switch (args[i]) {
+        case "--rows" -> rows = Long.parseLong(args[++i].replace("_", "").replace(",", ""));
+        case "--only" -> {
+          only = new LinkedHashSet<>(Arrays.asList(args[++i].split(",")));
+          for (String n : only) {
+            if (!NAMES.contains(n)) {
+              usage("unknown contender " + n);
+            }
+          }
+        }
+        case "-h", "--help" -> usage(null);
+        default -> usage("unknown argument " + args[i]);
+      }
+    }
+    if (rows < 1) {
+      usage("--rows must be at least 1");
+    }
+    Path home = Path.of(System.getProperty("widen.home", "."));
+    new Bench(rows, only, home).run();
+  }
+
+  private static void usage(String problem) {
+    if (problem != null) {
+      System.err.println("bench: " + problem);
+    }
+    System.err.println("usage: bench/run [--rows N] [--only NAME,...]   (default 2,000,000 rows)");
+    System.err.println("contenders: " + String.join(",", NAMES));
+    System.exit(problem == null ? 0 : 2);
+  }
+
+  private void run() throws Exception {
+    machine();
+    note("source: %s", tables.prepareSource(rows));
+    long t0 = System.nanoTime();
+    note("source checksum: %s (%.1f s); size %,.0f MiB (data and indexes)", tables.sourceSum(),
+        (System.nanoTime() - t0) / 1e9, tables.sourceBytes() / 1048576.0);
+    WidenConfig config = WidenRun.config();
+    boolean pushdown = pushdownKeyAccepted(config);
+    Map<String, String> never = pushdown ? Map.of("WIDEN_COPY_PUSHDOWN", "never") : Map.of();
+    note("widen settings: worker.threads=%d per worker process (%s); plan.range_rows=%s;"
+        + " copy.batch_rows=%s; copy.pushdown %s", WidenRun.THREADS_PER_WORKER,
+        "one coordinator process, each worker a JVM of its own, -Xmx256m each",
+        config.get(Setting.PLAN_RANGE_ROWS), config.get(Setting.COPY_BATCH_ROWS),
+        pushdown ? "= never for the widen runs and the loop; = always for \"widen pushdown\""
+            : "absent (this build does not know the key)");
+    note("logs: %s", logs);
+
+    WidenRun widen = new WidenRun(tables, logs);
+    WidenRun.Outcome best = null;
+    Result verification = null;
+    for (int workers : new int[] {1, 2, 4}) {
+      boolean verify = workers == 2 && only.contains("verify");
+      if (!only.contains("widen-" + workers) && !verify) {
+        continue;
+      }
+      String name = WIDEN_PREFIX + workers + " worker" + (workers == 1 ? "" : "s");
+      WidenRun.Outcome o = measure(name, () -> widen.run(name, workers, never, verify));
+      if (o.verification() != null) {
+        verification = o.verification();
+        table.add(verification);
+        say("  %s: %.1f s (%s), %s", verification.name(), verification.seconds(),
+            verification.basis(), verification.note());
+      }
+      if (o.copy().complete() && (best == null
+          || o.copy().rowsPerSecond() > best.copy().rowsPerSecond())) {
+        best = o;
+      }
+    }
+    if (only.contains("pushdown")) {
+      String name = WIDEN_PREFIX + "pushdown, 2 workers";
+      if (pushdown) {
+        measure(name, () -> widen.run(name, 2, Map.of("WIDEN_COPY_PUSHDOWN", "always"), false));
+      } else {
+        skip(name, "copy.pushdown is not a config key of this build");
+      }
+    }
+    if (only.contains("loop")) {
+      int threads = best != null ? best.threads() : 2 * WidenRun.THREADS_PER_WORKER;
+      String name = "in-process RangeCopier loop, " + threads + " threads";
+      measure(name, () -> CopyLoop.run(tables, name, threads, config));
+      if (best == null) {
+        say("  (no widen run measured in this run: the loop used %d threads)", threads);
+      }
+    }
+    if (only.contains("insert-select")) {
+      measure("INSERT ... SELECT (one statement)", () -> Baselines.insertSelect(tables,
+          "INSERT ... SELECT (one statement)"));
+    }
+    if (only.contains("chunked")) {
+      String name = "INSERT ... SELECT in 10,000-id chunks";
+      measure(name, () -> Baselines.chunked(tables, name));
+    }
+    if (only.contains("dump")) {
+      measure("mariadb-dump | mariadb", () -> Baselines.dump(tables, "mariadb-dump | mariadb",
+          logs));
+    }
+    if (only.contains("pt-archiver")) {
+      measure("pt-archiver", () -> Baselines.ptArchiver(tables, "pt-archiver", logs));
+    }
+    Tables.dropScratch();
+    note("at end: load average %s; %s", loadAverage(), otherJobs());
+    Report report = new Report(table, best == null ? null : best.copy(), verification);
+    String out = report.render();
+    System.out.println();
+    System.out.print(out);
+    Files.createDirectories(results);
+    Files.writeString(results.resolve("latest.md"), "# widen benchmark: latest run\n\n"
+        + "Written by `bench/run " + argsLine() + "`; see docs/performance.md.\n\n```\n" + header
+        + "```\n\n" + out);
+    say("written to %s", results.resolve("latest.md"));
+  }
+
+  private String argsLine() {
+    String a = "--rows " + rows;
+    if (!only.containsAll(NAMES)) {
+      a += " --only " + String.join(",", only);
+    }
+    return a;
+  }
+
+  private interface Contender<T> {
+    T run() throws Exception;
+  }
+
+  /** Runs one contender, adds its line to the table and prints it at once. */
+  private <T> T measure(String name, Contender<T> contender) throws Exception {
+    say("");
+    say("== %s", name);
+    T out = contender.run();
+    Result r = out instanceof WidenRun.Outcome o ? o.copy() : (Result) out;
+    table.add(r);
+    if (!r.ran()) {
+      say("  skipped: %s", r.note());
+      return out;
+    }
+    say("  %,d rows in %.1f s (%s) = %,.0f rows/s; complete: %s", r.rows(), r.seconds(),
+        r.basis(), r.rowsPerSecond(), r.complete() ? "yes" : "NO");
+    say("  %s", r.note());
+    return out;
+  }
+
+  private void skip(String name, String why) {
+    say("");
+    say("== %s: skipped: %s", name, why);
+    table.add(Result.skipped(name, why));
+  }
+
+  /** Before each contender: waits for the server to write out the previous one's pages. */
+  static void settle() throws Exception {
+    double waited = Tables.settle(30);
+    if (waited > 1) {
+      say("  (waited %.0f s for InnoDB to flush the previous contender's pages)", waited);
+    }
+  }
+
+  /**
+   * Whether widen accepts copy.pushdown: {@code widen plan} run with WIDEN_COPY_PUSHDOWN=never
+   * (an unknown WIDEN_* variable is refused before anything else happens).
+   */
+  private boolean pushdownKeyAccepted(WidenConfig config) throws Exception {
+    tables.recreateTarget();
+    Map<String, String> env = new LinkedHashMap<>(config.asEnvironment());
+    env.put("WIDEN_COPY_PUSHDOWN", "never");
+    Path log = logs.resolve("plan-pushdown-probe.log");
+    Files.deleteIfExists(log);
+    WidenProcess plan = WidenProcess.start("plan", env, log, "plan");
+    int code = plan.waitFor(300);
+    if (code == -1) {
+      plan.kill();
+    }
+    if (code == 0) {
+      note("copy.pushdown: accepted by `widen plan` (WIDEN_COPY_PUSHDOWN=never)");
+      return true;
+    }
+    String out = Files.readString(log);
+    note("copy.pushdown: %s", out.contains("COPY_PUSHDOWN") || out.contains("copy.pushdown")
+        ? "refused by `widen plan` as unknown: no pushdown contender, the key is left unset"
+        : "`widen plan` failed for another reason (exit " + code + ", see " + log
+            + "): treated as absent");
+    return false;
+  }
+
+  private void machine() throws Exception {
+    String when = ZonedDateTime.now(ZoneOffset.UTC).format(DateTimeFormatter.ofPattern(
+        "yyyy-MM-dd HH:mm 'UTC'"));
+    note("widen benchmark, %s: %,d CSMH-shaped rows, source and target on one server", when,
+        rows);
+    String mariadb;
+    try (Connection c = Tables.server()) {
+      mariadb = String.format("MariaDB %s (innodb_buffer_pool_size %s MiB,"
+          + " innodb_flush_log_at_trx_commit %s, log_bin %s)",
+          Tables.variable(c, "version"),
+          Long.parseLong(Tables.variable(c, "innodb_buffer_pool_size")) >> 20,
+          Tables.variable(c, "innodb_flush_log_at_trx_commit"), Tables.variable(c, "log_bin"));
+    }
+    note("machine: %d cores (nproc), %.1f GiB RAM; %s; JVM %s %s", nproc(), memGib(), mariadb,
+        System.getProperty("java.vm.name"), System.getProperty("java.runtime.version"));
+    note("at start: load average %s; %s", loadAverage(), otherJobs());
+  }
+
+  private static int nproc() {
+    try {
+      Process p = new ProcessBuilder("nproc").redirectErrorStream(true).start();
+      return Integer.parseInt(new String(p.getInputStream().readAllBytes()).strip());
+    } catch (IOException | NumberFormatException e) {
+      return Runtime.getRuntime().availableProcessors();
+    }
+  }
+
+  private static double memGib() throws IOException {
+    for (String line : Files.readAllLines(Path.of("/proc/meminfo"))) {
+      if (line.startsWith("MemTotal:")) {
+        return Long.parseLong(line.replaceAll("\\D", "")) / 1048576.0;
+      }
+    }
+    return Double.NaN;
+  }
+
+  static String loadAverage() {
+    try {
+      String[] f = Files.readString(Path.of("/proc/loadavg")).split(" ");
+      return f[0] + " " + f[1] + " " + f[2];
+    } catch (IOException e) {
+      return "?";
+    }
+  }
+
+  /** Whether a Maven failsafe run (another agent's integration tests) is going on. */
+  static String otherJobs() {
+    try {
+      Process p = new ProcessBuilder("pgrep", "-f", "failsafe").redirectErrorStream(true).start();
+      String out = new String(p.getInputStream().readAllBytes()).strip();
+      p.waitFor();
+      return out.isEmpty() ? "no other test run seen (pgrep -f failsafe: nothing)"
+          : "ANOTHER TEST RUN WAS GOING ON (pgrep -f failsafe: " + out.replace('\n', ' ') + ")";
+    } catch (IOException | InterruptedException e) {
+      return "other jobs unknown";
+    }
+  }
+
+  /** Prints a line and keeps it for the header of results/latest.md. */
+  private void note(String format, Object... args) {
+    String line = String.format(format, args);
+    System.out.println(line);
+    header.append(line).append('\n');
+  }
+
+  static void say(String format, Object... args) {
+    System.out.println(String.format(format, args));
+  }
+}

@@ -1,0 +1,101 @@
+package widen.bench;
+
+import com.zaxxer.hikari.HikariDataSource;
+import java.sql.Connection;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.atomic.AtomicLong;
+import widen.config.Setting;
+import widen.config.WidenConfig;
+import widen.db.Databases;
+import widen.range.IdRange;
+import widen.range.RangePlanner;
+import widen.schema.TablePair;
+import widen.worker.RangeCopier;
+
+/**
+ * widen's copy without widen's machinery: the worker's {@link RangeCopier}, built as
+ * {@code widen.worker.Worker} builds it, driven over the ranges {@link RangePlanner} cuts (same
+ * {@code plan.range_rows}) by a plain thread pool in this JVM. No broker, no ledger, no
+ * coordinator, no separate processes. The planner runs in its own thread and feeds the copiers
+ * as it goes, as the coordinator publishes ranges while it plans.
+ *
+ * <p>Timed as the ledger times widen: from the first range's start to the last range's finish.
+ */
+final class CopyLoop {
+  private static final IdRange END = new IdRange(0, 1);
+
+  private CopyLoop() {}
+
+  static Result run(Tables tables, String name, int threads, WidenConfig config) throws Exception {
+    tables.recreateTarget();
+    Bench.settle();
+    TablePair pair;
+    try (Connection src = Databases.connect(config.source());
+        Connection dst = Databases.connect(config.target())) {
+      pair = TablePair.inspect(src, dst, config.source(), config.target());
+    }
+    int rangeRows = config.getInt(Setting.PLAN_RANGE_ROWS);
+    AtomicLong first = new AtomicLong(Long.MAX_VALUE);
+    AtomicLong last = new AtomicLong(Long.MIN_VALUE);
+    long ranges = 0;
+    ExecutorService pool = Executors.newFixedThreadPool(threads);
+    try (HikariDataSource source = Databases.pool(config.source(), threads, "bench-source");
+        HikariDataSource target = Databases.pool(config.target(), threads, "bench-target");
+        Connection planning = Databases.connect(config.source())) {
+      RangeCopier copier = new RangeCopier(source, target, pair.copySql(), pair.binaryColumns(),
+          config.getInt(Setting.COPY_BATCH_ROWS));
+      BlockingQueue<IdRange> queue = new LinkedBlockingQueue<>();
+      List<Future<?>> copiers = new ArrayList<>();
+      for (int i = 0; i < threads; i++) {
+        copiers.add(pool.submit(() -> {
+          for (IdRange r = queue.take(); r != END; r = queue.take()) {
+            first.accumulateAndGet(System.nanoTime(), Math::min);
+            copier.copy(r);
+            last.accumulateAndGet(System.nanoTime(), Math::max);
+          }
+          return null;
+        }));
+      }
+      try {
+        var s = pair.source();
+        RangePlanner planner = new RangePlanner(s.database(), s.table(), s.primaryKey(),
+            rangeRows);
+        RangePlanner.Bounds bounds = RangePlanner.bounds(planning, s.database(), s.table(),
+            s.primaryKey());
+        long after = bounds.empty() ? 0 : bounds.before();
+        Optional<RangePlanner.Planned> next;
+        while (!bounds.empty()
+            && (next = planner.next(planning, after, bounds.max())).isPresent()) {
+          queue.put(next.get().range());
+          after = next.get().range().hi();
+          ranges++;
+        }
+      } finally {
+        for (int i = 0; i < threads; i++) {
+          queue.put(END);
+        }
+      }
+      for (Future<?> f : copiers) {
+        f.get();
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+    double seconds = (last.get() - first.get()) / 1e9;
+    Tables.Check check = tables.check();
+    String note = String.format("%d threads in one JVM, %d ranges of %,d rows, first range"
+        + " started to last finished", threads, ranges, rangeRows);
+    if (!check.complete()) {
+      note += "; INCOMPLETE: " + check.detail();
+    }
+    return new Result(name, check.rows(), seconds, "first start to last finish",
+        check.complete(), false, note);
+  }
+}

@@ -1,0 +1,163 @@
+package widen.bench;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The benchmark's table (aligned, and valid Markdown at the same time), the notes behind each
+ * line, and the issue's target ratios with whether each is met.
+ */
+final class Report {
+  static final String INSERT_SELECT = "INSERT ... SELECT (one statement)";
+  static final String DUMP = "mariadb-dump | mariadb";
+  static final String PT_ARCHIVER = "pt-archiver";
+  static final String VERIFY_RUN = Bench.WIDEN_PREFIX + "2 workers";
+
+  private final List<Result> results;
+  /** The best complete widen run without pushdown: what the in-process loop is held against. */
+  private final Result loopBase;
+  private final Result verification;
+  /** The best complete widen copy of all (pushdown included): what the ratios use. */
+  private final Result best;
+
+  Report(List<Result> results, Result loopBase, Result verification) {
+    this.results = results;
+    this.loopBase = loopBase;
+    this.verification = verification;
+    this.best = results.stream()
+        .filter(r -> r.name().startsWith(Bench.WIDEN_PREFIX) && !r.verification()
+            && Boolean.TRUE.equals(r.complete()))
+        .max(Comparator.comparingDouble(Result::rowsPerSecond)).orElse(null);
+  }
+
+  String render() {
+    StringBuilder out = new StringBuilder();
+    List<String[]> rows = new ArrayList<>();
+    rows.add(new String[] {"contender", "rows", "seconds", "rows/s", "widen best ÷ this",
+        "complete"});
+    for (Result r : results) {
+      rows.add(new String[] {r.name(), r.ran() ? String.format("%,d", r.rows()) : "-",
+          r.ran() ? String.format("%.1f", r.seconds()) : "-",
+          r.ran() ? String.format("%,.0f", r.rowsPerSecond()) : "-",
+          ratioCell(r), r.ran() ? (r.complete() ? "yes" : "NO") : "skipped"});
+    }
+    table(out, rows);
+    out.append('\n');
+    if (best != null) {
+      out.append(String.format("widen best: %s, %,.0f rows/s (rows/s of widen runs from the"
+          + " ledger's copy time: first range started to last range finished)%n", best.name(),
+          best.rowsPerSecond()));
+    }
+    for (Result r : results) {
+      out.append("- ").append(r.name()).append(": ")
+          .append(r.ran() ? "seconds = " + r.basis() + "; " : "").append(r.note()).append('\n');
+    }
+    out.append('\n').append("Targets (issue 6):\n");
+    target(out, "widen best >= 0.85x INSERT ... SELECT", speedup(INSERT_SELECT), 0.85, true);
+    target(out, "widen best >= 1.7x mariadb-dump | mariadb", speedup(DUMP), 1.7, true);
+    target(out, "widen best >= 2.5x pt-archiver", speedup(PT_ARCHIVER), 2.5, true);
+    target(out, "verification <= 0.15x copy", verifyRatio(), 0.15, false);
+    overhead(out);
+    return out.toString();
+  }
+
+  private String ratioCell(Result r) {
+    if (!Boolean.TRUE.equals(r.complete()) || r.verification() || best == null
+        || !(r.rowsPerSecond() > 0)) {
+      return "-";
+    }
+    return String.format("%.2fx", best.rowsPerSecond() / r.rowsPerSecond());
+  }
+
+  /** widen best's rows/s over the named contender's, if both ran and completed. */
+  private Measured speedup(String name) {
+    Optional<Result> other = find(name);
+    if (best == null) {
+      return new Measured(Double.NaN, "not measured: no complete widen run");
+    }
+    if (other.isEmpty() || !other.get().ran()) {
+      return new Measured(Double.NaN, "not measured: " + name + " did not run"
+          + other.map(r -> " (" + r.note() + ")").orElse(""));
+    }
+    if (!other.get().complete()) {
+      return new Measured(Double.NaN, "not measured: " + name + "'s copy was"
+          + " incomplete");
+    }
+    double x = best.rowsPerSecond() / other.get().rowsPerSecond();
+    return new Measured(x, String.format("%.2fx (%,.0f vs %,.0f rows/s)", x,
+        best.rowsPerSecond(), other.get().rowsPerSecond()));
+  }
+
+  private Measured verifyRatio() {
+    Optional<Result> copy = find(VERIFY_RUN);
+    if (verification == null || copy.isEmpty() || !copy.get().ran()) {
+      return new Measured(Double.NaN, "not measured: verification did not run");
+    }
+    if (!verification.complete()) {
+      return new Measured(Double.NaN, "not measured: verification did not finish"
+          + " clean (" + verification.note() + ")");
+    }
+    double x = verification.seconds() / copy.get().seconds();
+    return new Measured(x, String.format("%.2fx (VERIFY span %.1f s / copy %.1f s,"
+        + " both from the ledger of \"%s\")", x, verification.seconds(), copy.get().seconds(),
+        VERIFY_RUN));
+  }
+
+  private void overhead(StringBuilder out) {
+    Optional<Result> loop = results.stream().filter(r -> r.name().startsWith("in-process"))
+        .findFirst();
+    String line = "coordinator overhead < 5%: ";
+    if (loopBase == null || loop.isEmpty() || !loop.get().ran() || !loop.get().complete()) {
+      out.append(line).append("not measured (needs a complete widen run and the loop)\n");
+      return;
+    }
+    double x = loopBase.seconds() / loop.get().seconds() - 1;
+    out.append(line).append(String.format("%+.1f%% (%s copy %.1f s / %s %.1f s - 1): %s%n",
+        100 * x, loopBase.name(), loopBase.seconds(), loop.get().name(), loop.get().seconds(),
+        x < 0.05 ? "met" : "NOT met"));
+  }
+
+  private record Measured(double value, String text) {}
+
+  private static void target(StringBuilder out, String what, Measured v,
+      double bound, boolean atLeast) {
+    String verdict = Double.isNaN(v.value()) ? ""
+        : (atLeast ? v.value() >= bound : v.value() <= bound) ? ": met" : ": NOT met";
+    out.append(what).append(": ").append(v.text()).append(verdict).append('\n');
+  }
+
+  private Optional<Result> find(String name) {
+    return results.stream().filter(r -> r.name().equals(name)).findFirst();
+  }
+
+  /** Columns padded to their widest cell; text left, numbers right. */
+  private static void table(StringBuilder out, List<String[]> rows) {
+    int[] width = new int[rows.get(0).length];
+    for (String[] r : rows) {
+      for (int i = 0; i < r.length; i++) {
+        width[i] = Math.max(width[i], r[i].length());
+      }
+    }
+    for (int n = 0; n < rows.size(); n++) {
+      String[] r = rows.get(n);
+      StringBuilder line = new StringBuilder("|");
+      for (int i = 0; i < r.length; i++) {
+        String fmt = i == 0 || i == r.length - 1 || n == 0 ? "%-" + width[i] + "s"
+            : "%" + width[i] + "s";
+        line.append(' ').append(String.format(fmt, r[i])).append(" |");
+      }
+      out.append(line).append('\n');
+      if (n == 0) {
+        StringBuilder rule = new StringBuilder("|");
+        for (int i = 0; i < r.length; i++) {
+          boolean right = i > 0 && i < r.length - 1;
+          rule.append(right ? " " + "-".repeat(width[i] - 1) + ": |"
+              : " " + "-".repeat(width[i]) + " |");
+        }
+        out.append(rule).append('\n');
+      }
+    }
+  }
+}
