@@ -278,17 +278,28 @@ public final class Bench {
     }
   }
 
-  /** Whether a Maven failsafe run (another agent's integration tests) is going on. */
+  /**
+   * Whether the machine is quiet: no Maven failsafe run (integration tests) going on, and a
+   * one-minute load average under 1.5.
+   */
   static String otherJobs() {
+    String failsafe;
     try {
       Process p = new ProcessBuilder("pgrep", "-f", "failsafe").redirectErrorStream(true).start();
-      String out = new String(p.getInputStream().readAllBytes()).strip();
+      failsafe = new String(p.getInputStream().readAllBytes()).strip().replace('\n', ' ');
       p.waitFor();
-      return out.isEmpty() ? "no other test run seen (pgrep -f failsafe: nothing)"
-          : "ANOTHER TEST RUN WAS GOING ON (pgrep -f failsafe: " + out.replace('\n', ' ') + ")";
     } catch (IOException | InterruptedException e) {
-      return "other jobs unknown";
+      failsafe = "?";
     }
+    double load;
+    try {
+      load = Double.parseDouble(loadAverage().split(" ")[0]);
+    } catch (NumberFormatException e) {
+      load = Double.NaN;
+    }
+    String seen = "pgrep -f failsafe: " + (failsafe.isEmpty() ? "nothing" : failsafe);
+    return failsafe.isEmpty() && load < 1.5 ? "machine quiet (" + seen + ")"
+        : "machine NOT quiet: other jobs were running (" + seen + ")";
   }
 
   /** Prints a line and keeps it for the header of results/latest.md. */
