@@ -38,6 +38,7 @@ public final class Bench {
   private final Tables tables = new Tables();
   private final List<Result> table = new ArrayList<>();
   private final StringBuilder header = new StringBuilder();
+  private final FailsafeWatcher watcher = new FailsafeWatcher();
 
   private Bench(long rows, Set<String> only, Path home) throws IOException {
     this.rows = rows;
@@ -83,6 +84,7 @@ public final class Bench {
 
   private void run() throws Exception {
     machine();
+    watcher.start();
     note("source: %s", tables.prepareSource(rows));
     long t0 = System.nanoTime();
     note("source checksum: %s (%.1f s); size %,.0f MiB (data and indexes)", tables.sourceSum(),
@@ -152,6 +154,7 @@ public final class Bench {
     }
     Tables.dropScratch();
     note("at end: load average %s; %s", loadAverage(), otherJobs());
+    note("during the run: %s", watcher.report());
     Report report = new Report(table, best == null ? null : best.copy(), verification);
     String out = report.render();
     System.out.println();
@@ -278,17 +281,70 @@ public final class Bench {
     }
   }
 
-  /** Whether a Maven failsafe run (another agent's integration tests) is going on. */
-  static String otherJobs() {
+  /** The pids of a Maven failsafe run (integration tests) going on now, or "" for none. */
+  static String failsafePids() {
     try {
       Process p = new ProcessBuilder("pgrep", "-f", "failsafe").redirectErrorStream(true).start();
-      String out = new String(p.getInputStream().readAllBytes()).strip();
+      String out = new String(p.getInputStream().readAllBytes()).strip().replace('\n', ' ');
       p.waitFor();
-      return out.isEmpty() ? "no other test run seen (pgrep -f failsafe: nothing)"
-          : "ANOTHER TEST RUN WAS GOING ON (pgrep -f failsafe: " + out.replace('\n', ' ') + ")";
+      return out;
     } catch (IOException | InterruptedException e) {
-      return "other jobs unknown";
+      return "?";
     }
+  }
+
+  /**
+   * Looks for failsafe runs every 10 s while the bench runs (the load average says nothing then:
+   * the bench makes it).
+   */
+  private static final class FailsafeWatcher {
+    private final List<String> seen = new ArrayList<>();
+    private int samples;
+
+    void start() {
+      Thread t = new Thread(() -> {
+        while (true) {
+          String pids = failsafePids();
+          synchronized (this) {
+            samples++;
+            if (!pids.isEmpty()) {
+              seen.add(ZonedDateTime.now(ZoneOffset.UTC).format(
+                  DateTimeFormatter.ofPattern("HH:mm:ss")) + " (" + pids + ")");
+            }
+          }
+          try {
+            Thread.sleep(10_000);
+          } catch (InterruptedException e) {
+            return;
+          }
+        }
+      }, "failsafe-watcher");
+      t.setDaemon(true);
+      t.start();
+    }
+
+    synchronized String report() {
+      return seen.isEmpty() ? "no failsafe run seen in " + samples + " looks, 10 s apart"
+          : "a failsafe run (other tests) was going on in " + seen.size() + " of " + samples
+              + " looks, 10 s apart, first at " + seen.get(0);
+    }
+  }
+
+  /**
+   * Whether the machine is quiet: no Maven failsafe run (integration tests) going on, and a
+   * one-minute load average under 1.5.
+   */
+  static String otherJobs() {
+    String failsafe = failsafePids();
+    double load;
+    try {
+      load = Double.parseDouble(loadAverage().split(" ")[0]);
+    } catch (NumberFormatException e) {
+      load = Double.NaN;
+    }
+    String seen = "pgrep -f failsafe: " + (failsafe.isEmpty() ? "nothing" : failsafe);
+    return failsafe.isEmpty() && load < 1.5 ? "machine quiet (" + seen + ")"
+        : "machine NOT quiet: other jobs were running (" + seen + ")";
   }
 
   /** Prints a line and keeps it for the header of results/latest.md. */
