@@ -52,7 +52,8 @@ final class Baselines {
     long t0;
     long t1;
     try (Connection c = Databases.connect(Tables.target());
-        PreparedStatement ps = c.prepareStatement(INSERT_SELECT + " WHERE `id` > ? AND `id` <= ?")) {
+        PreparedStatement ps = c.prepareStatement(
+            INSERT_SELECT + " WHERE `id` > ? AND `id` <= ?")) {
       t0 = System.nanoTime();
       RangePlanner.Bounds b = RangePlanner.bounds(c, Tables.SOURCE_DB, Tables.SOURCE, "id");
       for (long lo = b.before(); !b.empty() && lo < b.max(); lo += CHUNK_IDS) {

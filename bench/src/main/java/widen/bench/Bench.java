@@ -30,6 +30,8 @@ public final class Bench {
   static final List<String> NAMES = List.of("widen-1", "widen-2", "widen-4", "verify", "pushdown",
       "loop", "insert-select", "chunked", "dump", "pt-archiver");
   static final String WIDEN_PREFIX = "widen, ";
+  /** MariaDB named lock held while a bench runs. */
+  static final String LOCK = "widen_bench";
 
   private final long rows;
   private final Set<String> only;
@@ -70,7 +72,16 @@ public final class Bench {
       usage("--rows must be at least 1");
     }
     Path home = Path.of(System.getProperty("widen.home", "."));
-    new Bench(rows, only, home).run();
+    // The databases and queues have fixed names: a second bench on the same server would drop
+    // this one's target mid-copy. A named lock, held by this connection, keeps one at a time.
+    try (Connection lock = Tables.server()) {
+      if (Tables.queryLong(lock, "SELECT GET_LOCK('" + LOCK + "', 0)") != 1) {
+        System.err.println("bench: another bench/run is using " + Tables.SOURCE_DB + " and "
+            + Tables.TARGET_DB + " on this server (it holds the lock " + LOCK + "): wait for it");
+        System.exit(3);
+      }
+      new Bench(rows, only, home).run();
+    }
   }
 
   private static void usage(String problem) {

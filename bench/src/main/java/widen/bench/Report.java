@@ -38,7 +38,9 @@ final class Report {
     rows.add(new String[] {"contender", "rows", "seconds", "rows/s", "widen best ÷ this",
         "complete"});
     for (Result r : results) {
-      rows.add(new String[] {r.name(), r.ran() ? String.format("%,d", r.rows()) : "-",
+      // A "|" in a name would end the Markdown cell.
+      rows.add(new String[] {r.name().replace("|", "\\|"),
+          r.ran() ? String.format("%,d", r.rows()) : "-",
           r.ran() ? String.format("%.1f", r.seconds()) : "-",
           r.ran() ? String.format("%,.0f", r.rowsPerSecond()) : "-",
           ratioCell(r), r.ran() ? (r.complete() ? "yes" : "NO") : "skipped"});
