@@ -45,13 +45,18 @@ public final class TestDatabase implements AutoCloseable {
    * A connection to this database with widen's session settings (UTC, strict, id 0 kept).
    */
   public Connection connect() throws SQLException {
+    return connect(url(), TestServices.dbUser(), TestServices.dbPassword());
+  }
+
+  /** A connection to any server's {@code url} with widen's session settings. */
+  public static Connection connect(String url, String user, String password) throws SQLException {
     Properties p = new Properties();
-    p.setProperty("user", TestServices.dbUser());
-    p.setProperty("password", TestServices.dbPassword());
+    p.setProperty("user", user);
+    p.setProperty("password", password);
     p.setProperty("sessionVariables", "time_zone='+00:00',sql_mode='STRICT_ALL_TABLES,"
         + "NO_AUTO_VALUE_ON_ZERO,NO_ENGINE_SUBSTITUTION'");
     p.setProperty("characterEncoding", "UTF-8");
-    return DriverManager.getConnection(url(), p);
+    return DriverManager.getConnection(url, p);
   }
 
   public void execute(String sql) throws SQLException {

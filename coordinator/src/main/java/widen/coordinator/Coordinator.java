@@ -87,13 +87,11 @@ public final class Coordinator implements AutoCloseable {
     control = Databases.pool(config.target(), 3, "widen-ledger");
     ledger = new Ledger(control, schema, config.migrationId());
     throttle = new Throttle(config, ledger);
-    src = Databases.connect(config.source());
-    dst = Databases.connect(config.target());
+    connectTables();
     Optional<Migration> found = ledger.migration();
     refuseWithoutHeadroom(found.isPresent() ? ledger.lastSweep().orElseThrow().mark()
         : firstFromMark());
-    lock = MigrationLock.acquire(Databases.connect(config.target()), schema, config.migrationId(),
-        found.map(Migration::owner));
+    takeLock(found);
     // Before anything is written: a port in use is refused with nothing changed.
     http = new CoordinatorHttp(config, tables, ledger);
     try {
@@ -116,6 +114,18 @@ public final class Coordinator implements AutoCloseable {
         reconnect(e);
       }
     }
+  }
+
+  /** The source and target connections the phases read the tables with. */
+  private void connectTables() {
+    src = Databases.connect(config.source());
+    dst = Databases.connect(config.target());
+  }
+
+  /** The migration's lock, on a connection of its own; refused naming the ledger's holder. */
+  private void takeLock(Optional<Migration> found) throws SQLException {
+    lock = MigrationLock.acquire(Databases.connect(config.target()),
+        config.get(Setting.CONTROL_SCHEMA), config.migrationId(), found.map(Migration::owner));
   }
 
   /** Takes up the migration from the ledger: what a fresh start and a reconnect both do. */
@@ -151,11 +161,8 @@ public final class Coordinator implements AutoCloseable {
       long ms = wait.millis(n);
       TimeUnit.MILLISECONDS.sleep(ms);
       try {
-        src = Databases.connect(config.source());
-        dst = Databases.connect(config.target());
-        lock = MigrationLock.acquire(Databases.connect(config.target()),
-            config.get(Setting.CONTROL_SCHEMA), config.migrationId(),
-            ledger.migration().map(Migration::owner));
+        connectTables();
+        takeLock(ledger.migration());
         resume();
         log.warn("migration={} reconnected after {} tries", config.migrationId(), n);
         return;

@@ -1,11 +1,10 @@
 package widen.faults;
 
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.util.Properties;
+import widen.testing.TestDatabase;
 import widen.testing.TestServices;
 
 /** A MariaDB server the fault suite uses: the shared test server or one a scenario owns. */
@@ -26,12 +25,7 @@ record DbServer(String urlPrefix, String user, String password) {
 
   /** A connection with widen's session settings, so ids 0 and strict mode behave as in widen. */
   Connection connect(String database) throws SQLException {
-    Properties p = new Properties();
-    p.setProperty("user", user);
-    p.setProperty("password", password);
-    p.setProperty("sessionVariables", "time_zone='+00:00',sql_mode='STRICT_ALL_TABLES,"
-        + "NO_AUTO_VALUE_ON_ZERO,NO_ENGINE_SUBSTITUTION'");
-    return DriverManager.getConnection(url(database), p);
+    return TestDatabase.connect(url(database), user, password);
   }
 
   void execute(String sql) throws SQLException {

@@ -186,18 +186,20 @@ final class FaultRun implements AutoCloseable {
         + " WHERE kind = 'COPY' AND sweep = 0 AND state = 'DONE'");
   }
 
+  /** The ledger's value of {@code sql}, or 0 before the coordinator created the ledger. */
   long ledgerLong(String sql) throws Exception {
-    return target.queryLong("SELECT IF(COUNT(*) = 0, 0, 1) FROM information_schema.TABLES"
-        + " WHERE TABLE_SCHEMA = '" + ctlDb + "' AND TABLE_NAME = 'range_task'") == 0 ? 0
-        : target.queryLong(sql);
+    return ledgerExists() ? target.queryLong(sql) : 0;
   }
 
   String phase() throws Exception {
-    if (ledgerLong("SELECT 1") == 0) {
-      return "";
-    }
-    String p = target.queryString("SELECT phase FROM " + ledger("migration"));
+    String p = ledgerExists() ? target.queryString("SELECT phase FROM " + ledger("migration"))
+        : null;
     return p == null ? "" : p;
+  }
+
+  private boolean ledgerExists() throws Exception {
+    return target.queryLong("SELECT COUNT(*) FROM information_schema.TABLES"
+        + " WHERE TABLE_SCHEMA = '" + ctlDb + "' AND TABLE_NAME = 'range_task'") > 0;
   }
 
   /** Waits until {@code n} backfill ranges are DONE (about {@code n} thousand rows copied). */
