@@ -27,6 +27,9 @@ public final class Databases {
       + "sql_mode='STRICT_ALL_TABLES,NO_AUTO_VALUE_ON_ZERO,NO_ENGINE_SUBSTITUTION,"
       + "ERROR_FOR_DIVISION_BY_ZERO'";
 
+  /** A path no host has: see {@link #driverProperties}. */
+  static final String NO_LOCAL_FILES = "/nonexistent/widen-sends-no-files";
+
   private Databases() {}
 
   /**
@@ -49,6 +52,12 @@ public final class Databases {
     p.setProperty("cachePrepStmts", "true");
     p.setProperty("connectTimeout", "10000");
     p.setProperty("tcpKeepAlive", "true");
+    // LOAD DATA LOCAL INFILE from a worker's own stream (RangeCopier): the driver offers the
+    // server the capability only when local files are allowed or a local path is configured.
+    // With the path, and allowLoadLocalInfile off, it serves a request only with a file inside
+    // that path; this one never exists, so no file of the host can be sent whatever a server
+    // asks. RangeCopier turns allowLoadLocalInfile on around its own LOAD DATA alone.
+    p.setProperty("allowLoadLocalInfileInPath", NO_LOCAL_FILES);
     return p;
   }
 

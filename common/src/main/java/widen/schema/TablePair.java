@@ -10,6 +10,7 @@ import widen.WidenException;
 import widen.config.DbEndpoint;
 import widen.db.Privileges;
 import widen.sql.CopySql;
+import widen.sql.LoadSql;
 import widen.sql.Sql;
 
 /**
@@ -55,6 +56,22 @@ public record TablePair(TableShape source, TableShape target, ColumnMapping mapp
   public CopySql copySql() {
     return CopySql.of(source.database(), source.table(), target.database(), target.table(),
         mapping.primaryKey(), mapping.columns());
+  }
+
+  /** The LOAD DATA statement of a range streamed through a worker ({@link LoadSql}). */
+  public String loadSql() {
+    List<String> cols = mapping.columns();
+    boolean[] binary = binaryColumns();
+    List<LoadSql.Field> fields = new ArrayList<>();
+    for (int i = 0; i < cols.size(); i++) {
+      Column from = source.column(cols.get(i));
+      Column to = target.column(cols.get(i));
+      boolean convert = from.charset() != null && to.charset() != null
+          && !from.charset().equalsIgnoreCase(to.charset());
+      fields.add(new LoadSql.Field(cols.get(i), binary[i] ? LoadSql.Encoding.HEX
+          : convert ? LoadSql.Encoding.CONVERT : LoadSql.Encoding.DIRECT, from.charset()));
+    }
+    return LoadSql.of(target.database(), target.table(), fields);
   }
 
   /** For each copied column, whether it travels as bytes (binary types) instead of text. */

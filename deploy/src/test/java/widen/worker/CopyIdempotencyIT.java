@@ -30,9 +30,12 @@ class CopyIdempotencyIT {
   TablePair pair;
   private RangeCopier copier;
 
-  /** Rows through the worker here; {@link PushdownCopyIT} runs every test pushed down. */
-  boolean pushdown() {
-    return false;
+  /**
+   * Rows through the worker as upserts here; {@link LoadDataCopyIT} runs every test streamed into
+   * LOAD DATA, {@link PushdownCopyIT} pushed down.
+   */
+  CopyMethod method() {
+    return CopyMethod.UPSERT;
   }
 
   @BeforeEach
@@ -46,7 +49,7 @@ class CopyIdempotencyIT {
       pair = TablePair.inspect(s, t, config.source(), config.target());
     }
     copier = new RangeCopier(source, target, pair.copySql(), pair.binaryColumns(), 500,
-        pushdown());
+        method(), pair.loadSql());
   }
 
   @AfterEach

@@ -16,8 +16,8 @@ import widen.demo.CsmhFixture;
  */
 class PushdownCopyIT extends CopyIdempotencyIT {
   @Override
-  boolean pushdown() {
-    return true;
+  CopyMethod method() {
+    return CopyMethod.PUSHDOWN;
   }
 
   @Test

@@ -4,6 +4,11 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.SQLWarning;
+import java.sql.Statement;
+import com.mysql.cj.conf.PropertyKey;
+import com.mysql.cj.jdbc.JdbcConnection;
+import com.mysql.cj.jdbc.JdbcStatement;
 import com.zaxxer.hikari.HikariDataSource;
 import javax.sql.DataSource;
 import widen.range.IdRange;
@@ -20,8 +25,10 @@ import widen.sql.CopySql;
  * such: no decoding into Java dates or doubles, so nothing is rounded, shifted by a time zone or
  * rejected (a zero date is copied as it is); the server parses them exactly as it printed them.
  *
- * <p>Pushed down ({@link Pushdown}), a range is one {@code INSERT ... SELECT} run by the server
- * that holds both tables: no row leaves the server, which is as fast as a copy gets.
+ * <p>How the rows reach the target is the {@link CopyMethod}: loaded as a text stream by
+ * {@code LOAD DATA LOCAL INFILE} (the fastest way through the worker), written as multi-row
+ * upserts, or, pushed down, one {@code INSERT ... SELECT} run by the server that holds both
+ * tables, where no row leaves the server at all.
  */
 public final class RangeCopier {
   /** A batch is flushed at this many bytes even if it has fewer rows, to bound memory. */
@@ -32,23 +39,32 @@ public final class RangeCopier {
   private final CopySql sql;
   private final boolean[] binary;
   private final int batchRows;
-  private final boolean pushdown;
+  private final CopyMethod method;
+  private final String loadSql;
 
-  /** {@code binary[i]} tells whether column i (in copy order) is read and written as bytes. */
+  /** Copies by upserts; {@code binary[i]} tells whether column i (in copy order) is bytes. */
   public RangeCopier(DataSource source, DataSource target, CopySql sql, boolean[] binary,
       int batchRows) {
-    this(source, target, sql, binary, batchRows, false);
+    this(source, target, sql, binary, batchRows, CopyMethod.UPSERT, null);
   }
 
-  /** As above; with {@code pushdown}, each range is one INSERT ... SELECT on the target server. */
+  /** As above, by {@code method}; {@code loadSql} ({@link widen.sql.LoadSql}) for LOAD. */
   public RangeCopier(DataSource source, DataSource target, CopySql sql, boolean[] binary,
-      int batchRows, boolean pushdown) {
+      int batchRows, CopyMethod method, String loadSql) {
+    if (method == CopyMethod.LOAD && loadSql == null) {
+      throw new IllegalArgumentException("the LOAD method needs its statement");
+    }
     this.source = source;
     this.target = target;
     this.sql = sql;
     this.binary = binary.clone();
     this.batchRows = batchRows;
-    this.pushdown = pushdown;
+    this.method = method;
+    this.loadSql = loadSql;
+  }
+
+  public CopyMethod method() {
+    return method;
   }
 
   /**
@@ -57,13 +73,13 @@ public final class RangeCopier {
    * ones once). Commits before returning.
    */
   public long copy(IdRange range) throws SQLException {
-    if (pushdown) {
+    if (method == CopyMethod.PUSHDOWN) {
       return pushDown(range);
     }
     try (Connection src = source.getConnection(); Connection dst = target.getConnection()) {
       dst.setAutoCommit(false);
       try {
-        long rows = stream(src, dst, range);
+        long rows = method == CopyMethod.LOAD ? load(src, dst, range) : stream(src, dst, range);
         dst.commit();
         return rows;
       } catch (SQLException | RuntimeException e) {
@@ -110,6 +126,55 @@ public final class RangeCopier {
         dst.setTransactionIsolation(isolation);
       }
     }
+  }
+
+  /**
+   * Streams the range's rows from the source straight into one LOAD DATA on the target. With
+   * LOCAL the server turns what would be an error into a warning (it cannot stop the client's
+   * file midway), so any warning fails the range and its transaction is rolled back: a value the
+   * target would have altered is never committed.
+   */
+  private long load(Connection src, Connection dst, IdRange range) throws SQLException {
+    try (PreparedStatement read = src.prepareStatement(sql.select(),
+            ResultSet.TYPE_FORWARD_ONLY, ResultSet.CONCUR_READ_ONLY);
+        Statement load = dst.createStatement()) {
+      read.setFetchSize(Integer.MIN_VALUE);
+      read.setLong(1, range.lo());
+      read.setLong(2, range.hi());
+      try (ResultSet rs = read.executeQuery()) {
+        RowTextStream rows = new RowTextStream(rs, binary);
+        load.unwrap(JdbcStatement.class).setLocalInfileInputStream(rows);
+        allowLocalInfile(dst, true);
+        try {
+          load.execute(loadSql);
+        } catch (SQLException e) {
+          throw rows.failure() != null ? rows.failure() : e;
+        } finally {
+          allowLocalInfile(dst, false);
+        }
+        if (rows.failure() != null) {
+          throw rows.failure();
+        }
+        SQLWarning warning = load.getWarnings();
+        if (warning != null) {
+          throw new SQLException("the target would change a value of range " + range
+              + " while loading it (" + warning.getMessage() + "); nothing of it was committed");
+        }
+        return rows.rows();
+      }
+    }
+  }
+
+  /**
+   * While this is on, the driver answers the server's request for a local file with the stream
+   * set on the statement (never a file: one is always set). Off, as between our statements, it
+   * would look only in {@code Databases.NO_LOCAL_FILES}, a path no host has, so a connection
+   * never hands a server any file of the worker's, even one it asks for in reply to another
+   * statement.
+   */
+  private static void allowLocalInfile(Connection c, boolean allowed) throws SQLException {
+    c.unwrap(JdbcConnection.class).getPropertySet()
+        .getBooleanProperty(PropertyKey.allowLoadLocalInfile).setValue(allowed);
   }
 
   private long stream(Connection src, Connection dst, IdRange range) throws SQLException {

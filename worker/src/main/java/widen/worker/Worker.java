@@ -63,11 +63,13 @@ public final class Worker implements AutoCloseable {
   public void start() {
     int threads = config.getInt(Setting.WORKER_THREADS);
     TablePair tables;
-    boolean pushdown;
+    CopyMethod method;
     TableChecksum.Hash hash;
     try (var src = Databases.connect(config.source()); var dst = Databases.connect(config.target())) {
       tables = TablePair.inspect(src, dst, config.source(), config.target());
-      pushdown = Pushdown.decide(config.get(Setting.COPY_PUSHDOWN), src, dst, tables);
+      method = Pushdown.decide(config.get(Setting.COPY_PUSHDOWN), src, dst, tables)
+          ? CopyMethod.PUSHDOWN
+          : CopyMethod.throughWorker(config.get(Setting.COPY_LOAD_DATA), dst, tables.target());
       hash = TableChecksum.Hash.bestFor(src, dst);
       // A read-only target user fails here once, not on every range it would take and park.
       Privileges.requireUpsert(dst, "target", tables.target().database(), tables.target().table(),
@@ -78,7 +80,7 @@ public final class Worker implements AutoCloseable {
     source = Databases.pool(config.source(), threads, "widen-source");
     target = Databases.pool(config.target(), threads, "widen-target");
     copier = new RangeCopier(source, target, tables.copySql(), tables.binaryColumns(),
-        config.getInt(Setting.COPY_BATCH_ROWS), pushdown);
+        config.getInt(Setting.COPY_BATCH_ROWS), method, tables.loadSql());
     verifier = new RangeVerifier(source, target, tables, copier,
         config.getBoolean(Setting.VERIFY_DELETE_EXTRA), hash);
     topology = Topology.of(config);

@@ -1,0 +1,81 @@
+package widen.worker;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import widen.WidenException;
+import widen.schema.TableShape;
+
+/**
+ * How a worker writes a range into the target, fastest first. Chosen once at start from
+ * {@code copy.pushdown} and {@code copy.load_data} and what the servers allow; every range of the
+ * worker's is then copied the same way.
+ */
+public enum CopyMethod {
+  /** One INSERT ... SELECT on the server that holds both tables ({@link Pushdown}). */
+  PUSHDOWN,
+  /** Rows streamed from the source into one LOAD DATA LOCAL INFILE per range. */
+  LOAD,
+  /** Rows streamed from the source into multi-row INSERT ... ON DUPLICATE KEY UPDATE batches. */
+  UPSERT;
+
+  private static final Logger log = LoggerFactory.getLogger(CopyMethod.class);
+
+  /**
+   * LOAD unless {@code loadMode} is never or the target cannot take it; {@code always} refuses to
+   * start instead of falling back, so a benchmark or an operator gets the method they asked for.
+   */
+  static CopyMethod throughWorker(String loadMode, Connection dst, TableShape target)
+      throws SQLException {
+    if (loadMode.equals("never")) {
+      return UPSERT;
+    }
+    String why = loadObstacle(dst, target);
+    if (why == null) {
+      log.info("copy.load_data={}: each range is streamed into one LOAD DATA LOCAL INFILE",
+          loadMode);
+      return LOAD;
+    }
+    if (loadMode.equals("always")) {
+      throw new WidenException("copy.load_data is always, but " + why
+          + ": set copy.load_data to auto or never");
+    }
+    log.info("copy.load_data=auto: rows are written as upserts ({})", why);
+    return UPSERT;
+  }
+
+  /**
+   * Why LOAD DATA ... REPLACE could differ from the upsert or cannot run, or null. REPLACE of an
+   * existing row is an in-place update only when no DELETE trigger would fire and no foreign key
+   * could cascade; otherwise the server deletes and re-inserts it.
+   */
+  private static String loadObstacle(Connection dst, TableShape t) throws SQLException {
+    if (!on(dst, "SELECT @@GLOBAL.local_infile")) {
+      return "the target server has local_infile off";
+    }
+    if (on(dst, "SELECT COUNT(*) FROM information_schema.TRIGGERS WHERE EVENT_OBJECT_SCHEMA = ?"
+        + " AND EVENT_OBJECT_TABLE = ? AND EVENT_MANIPULATION = 'DELETE'", t)) {
+      return "the target table has a DELETE trigger, which REPLACE would fire";
+    }
+    if (on(dst, "SELECT COUNT(*) FROM information_schema.REFERENTIAL_CONSTRAINTS"
+        + " WHERE UNIQUE_CONSTRAINT_SCHEMA = ? AND REFERENCED_TABLE_NAME = ?", t)) {
+      return "a foreign key refers to the target table, and REPLACE could cascade through it";
+    }
+    return null;
+  }
+
+  private static boolean on(Connection c, String sql, TableShape... table) throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement(sql)) {
+      if (table.length > 0) {
+        ps.setString(1, table[0].database());
+        ps.setString(2, table[0].table());
+      }
+      try (ResultSet rs = ps.executeQuery()) {
+        return rs.next() && rs.getLong(1) > 0;
+      }
+    }
+  }
+}
