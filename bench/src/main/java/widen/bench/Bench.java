@@ -27,7 +27,8 @@ import widen.demo.WidenProcess;
  */
 public final class Bench {
   /** Contender names for --only, in the order they run. */
-  static final List<String> NAMES = List.of("widen-1", "widen-2", "widen-4", "verify", "pushdown",
+  static final List<String> NAMES = List.of("widen-1", "widen-2", "widen-4", "verify", "upsert",
+      "pushdown",
       "loop", "insert-select", "chunked", "dump", "pt-archiver");
   static final String WIDEN_PREFIX = "widen, ";
   /** MariaDB named lock held while a bench runs. */
@@ -101,14 +102,14 @@ public final class Bench {
     note("source checksum: %s (%.1f s); size %,.0f MiB (data and indexes)", tables.sourceSum(),
         (System.nanoTime() - t0) / 1e9, tables.sourceBytes() / 1048576.0);
     WidenConfig config = WidenRun.config();
-    boolean pushdown = pushdownKeyAccepted(config);
-    Map<String, String> never = pushdown ? Map.of("WIDEN_COPY_PUSHDOWN", "never") : Map.of();
+    // Through the workers (the cross-server case): never pushed down, LOAD DATA where allowed.
+    Map<String, String> never = Map.of("WIDEN_COPY_PUSHDOWN", "never");
     note("widen settings: worker.threads=%d per worker process (%s); plan.range_rows=%s;"
-        + " copy.batch_rows=%s; copy.pushdown %s", WidenRun.THREADS_PER_WORKER,
+        + " copy.batch_rows=%s; copy.pushdown=never and copy.load_data=auto for the widen runs"
+        + " and the loop; copy.load_data=never for \"upsert\", copy.pushdown=always for"
+        + " \"pushdown\"", WidenRun.THREADS_PER_WORKER,
         "one coordinator process, each worker a JVM of its own, -Xmx256m each",
-        config.get(Setting.PLAN_RANGE_ROWS), config.get(Setting.COPY_BATCH_ROWS),
-        pushdown ? "= never for the widen runs and the loop; = always for \"widen pushdown\""
-            : "absent (this build does not know the key)");
+        config.get(Setting.PLAN_RANGE_ROWS), config.get(Setting.COPY_BATCH_ROWS));
     note("logs: %s", logs);
 
     WidenRun widen = new WidenRun(tables, logs);
@@ -132,13 +133,14 @@ public final class Bench {
         best = o;
       }
     }
+    if (only.contains("upsert")) {
+      String name = Report.UPSERT_RUN;
+      measure(name, () -> widen.run(name, 1, Map.of("WIDEN_COPY_PUSHDOWN", "never",
+          "WIDEN_COPY_LOAD_DATA", "never"), false));
+    }
     if (only.contains("pushdown")) {
-      String name = WIDEN_PREFIX + "pushdown, 2 workers";
-      if (pushdown) {
-        measure(name, () -> widen.run(name, 2, Map.of("WIDEN_COPY_PUSHDOWN", "always"), false));
-      } else {
-        skip(name, "copy.pushdown is not a config key of this build");
-      }
+      String name = Report.PUSHDOWN_RUN;
+      measure(name, () -> widen.run(name, 2, Map.of("WIDEN_COPY_PUSHDOWN", "always"), false));
     }
     if (only.contains("loop")) {
       int threads = best != null ? best.threads() : 2 * WidenRun.THREADS_PER_WORKER;
@@ -218,33 +220,6 @@ public final class Bench {
     if (waited > 1) {
       say("  (waited %.0f s for InnoDB to flush the previous contender's pages)", waited);
     }
-  }
-
-  /**
-   * Whether widen accepts copy.pushdown: {@code widen plan} run with WIDEN_COPY_PUSHDOWN=never
-   * (an unknown WIDEN_* variable is refused before anything else happens).
-   */
-  private boolean pushdownKeyAccepted(WidenConfig config) throws Exception {
-    tables.recreateTarget();
-    Map<String, String> env = new LinkedHashMap<>(config.asEnvironment());
-    env.put("WIDEN_COPY_PUSHDOWN", "never");
-    Path log = logs.resolve("plan-pushdown-probe.log");
-    Files.deleteIfExists(log);
-    WidenProcess plan = WidenProcess.start("plan", env, log, "plan");
-    int code = plan.waitFor(300);
-    if (code == -1) {
-      plan.kill();
-    }
-    if (code == 0) {
-      note("copy.pushdown: accepted by `widen plan` (WIDEN_COPY_PUSHDOWN=never)");
-      return true;
-    }
-    String out = Files.readString(log);
-    note("copy.pushdown: %s", out.contains("COPY_PUSHDOWN") || out.contains("copy.pushdown")
-        ? "refused by `widen plan` as unknown: no pushdown contender, the key is left unset"
-        : "`widen plan` failed for another reason (exit " + code + ", see " + log
-            + "): treated as absent");
-    return false;
   }
 
   private void machine() throws Exception {

@@ -17,6 +17,7 @@ import widen.db.Databases;
 import widen.range.IdRange;
 import widen.range.RangePlanner;
 import widen.schema.TablePair;
+import widen.worker.CopyMethod;
 import widen.worker.RangeCopier;
 
 /**
@@ -49,8 +50,12 @@ final class CopyLoop {
     try (HikariDataSource source = Databases.pool(config.source(), threads, "bench-source");
         HikariDataSource target = Databases.pool(config.target(), threads, "bench-target");
         Connection planning = Databases.connect(config.source())) {
+      CopyMethod method;
+      try (Connection dst = target.getConnection()) {
+        method = CopyMethod.throughWorker(config.get(Setting.COPY_LOAD_DATA), dst, pair.target());
+      }
       RangeCopier copier = new RangeCopier(source, target, pair.copySql(), pair.binaryColumns(),
-          config.getInt(Setting.COPY_BATCH_ROWS));
+          config.getInt(Setting.COPY_BATCH_ROWS), method, pair.loadSql());
       BlockingQueue<IdRange> queue = new LinkedBlockingQueue<>();
       List<Future<?>> copiers = new ArrayList<>();
       for (int i = 0; i < threads; i++) {

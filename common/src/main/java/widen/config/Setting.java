@@ -49,7 +49,15 @@ public enum Setting {
       "Password of broker.tls_trust_store (a PKCS12 store needs it to read its certificates)."),
 
   PLAN_RANGE_ROWS("plan.range_rows", Kind.count(1, 10_000_000), "10000",
-      "Rows per range task. Boundaries come from the primary key, so gaps in ids do not matter."),
+      "Rows per range task at first (all of them with plan.target_range_ms=0). Boundaries come"
+          + " from the primary key, so gaps in ids do not matter."),
+  PLAN_TARGET_RANGE_MS("plan.target_range_ms", Kind.count(0, 3_600_000), "1000",
+      "Backfill ranges are sized so that one takes about this long to copy, from the speed of"
+          + " the ranges before; 0 keeps plan.range_rows."),
+  PLAN_MIN_RANGE_ROWS("plan.min_range_rows", Kind.count(1, 10_000_000), "1000",
+      "Fewest rows a sized range gets."),
+  PLAN_MAX_RANGE_ROWS("plan.max_range_rows", Kind.count(1, 10_000_000), "500000",
+      "Most rows a sized range gets (a failed or redelivered range is copied again whole)."),
   COPY_BATCH_ROWS("copy.batch_rows", Kind.count(1, 100_000), "1000",
       "Rows per multi-row INSERT statement written by a worker."),
   COPY_PUSHDOWN("copy.pushdown", Kind.choice("auto", "always", "never"), "auto",

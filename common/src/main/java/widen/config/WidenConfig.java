@@ -71,7 +71,17 @@ public final class WidenConfig {
     checkPasswordSources(values, Setting.BROKER_PASSWORD, Setting.BROKER_PASSWORD_FILE);
     checkPasswordSources(values, Setting.HTTP_TOKEN, Setting.HTTP_TOKEN_FILE);
     checkBrokerTls(values);
+    checkRangeBounds(values);
     return new WidenConfig(values);
+  }
+
+  private static void checkRangeBounds(Map<Setting, String> values) {
+    long min = Long.parseLong(values.get(Setting.PLAN_MIN_RANGE_ROWS));
+    long max = Long.parseLong(values.get(Setting.PLAN_MAX_RANGE_ROWS));
+    if (min > max) {
+      throw new WidenException("config key plan.min_range_rows is " + min + ", above"
+          + " plan.max_range_rows " + max + ": make the minimum at most the maximum");
+    }
   }
 
   public String get(Setting s) {

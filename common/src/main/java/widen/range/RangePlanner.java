@@ -16,8 +16,10 @@ import widen.sql.Sql;
  * and Spirit do:
  * <pre>
  * SELECT `id` FROM `db`.`t` FORCE INDEX (PRIMARY)
- *  WHERE `id` > ? AND `id` <= ? ORDER BY `id` LIMIT 1 OFFSET 9999
+ *  WHERE `id` > ? AND `id` <= ? ORDER BY `id` LIMIT 1 OFFSET ?
  * </pre>
+ * with the offset one less than the range's rows, which may change from range to range
+ * ({@link RangeSizer}).
  * The id found is the inclusive upper bound of the next range. When fewer rows are left, the last
  * range runs up to the ceiling (the high-water mark read when the plan began); rows above the
  * ceiling are left to the delta sweeps.
@@ -32,7 +34,7 @@ public final class RangePlanner {
     String pk = Sql.quote(primaryKey);
     this.rangeRows = rangeRows;
     this.boundarySql = "SELECT " + pk + " FROM " + t + " FORCE INDEX (PRIMARY) WHERE " + pk
-        + " > ? AND " + pk + " <= ? ORDER BY " + pk + " LIMIT 1 OFFSET " + (rangeRows - 1);
+        + " > ? AND " + pk + " <= ? ORDER BY " + pk + " LIMIT 1 OFFSET ?";
     this.countSql = "SELECT COUNT(*) FROM " + t + " FORCE INDEX (PRIMARY) WHERE " + pk + " > ? AND "
         + pk + " <= ?";
   }
@@ -65,12 +67,18 @@ public final class RangePlanner {
   /** The next range above {@code after}, up to {@code ceiling}; empty when none is left. */
   public Optional<Planned> next(Connection c, long after, long ceiling)
       throws SQLException {
+    return next(c, after, ceiling, rangeRows);
+  }
+
+  /** As {@link #next(Connection, long, long)}, with {@code rows} rows instead of the default. */
+  public Optional<Planned> next(Connection c, long after, long ceiling, int rows)
+      throws SQLException {
     if (after >= ceiling) {
       return Optional.empty();
     }
-    OptionalLong boundary = seek(c, after, ceiling);
+    OptionalLong boundary = seek(c, after, ceiling, rows);
     if (boundary.isPresent()) {
-      return Optional.of(new Planned(new IdRange(after, boundary.getAsLong()), rangeRows));
+      return Optional.of(new Planned(new IdRange(after, boundary.getAsLong()), rows));
     }
     long rest = count(c, after, ceiling);
     return rest == 0 ? Optional.empty()
@@ -81,10 +89,12 @@ public final class RangePlanner {
     return boundarySql;
   }
 
-  private OptionalLong seek(Connection c, long after, long ceiling) throws SQLException {
+  private OptionalLong seek(Connection c, long after, long ceiling, int rows)
+      throws SQLException {
     try (PreparedStatement ps = c.prepareStatement(boundarySql)) {
       ps.setLong(1, after);
       ps.setLong(2, ceiling);
+      ps.setInt(3, rows - 1);
       try (ResultSet rs = ps.executeQuery()) {
         return rs.next() ? OptionalLong.of(rs.getLong(1)) : OptionalLong.empty();
       }

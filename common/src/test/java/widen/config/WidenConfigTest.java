@@ -431,6 +431,15 @@ class WidenConfigTest {
   }
 
   @Test
+  void rangeBoundsTheMinimumAboveTheMaximumAreRefusedNamingBothKeys() {
+    WidenConfig config = WidenConfig.of(required());
+    assertContainsAll(failure(() -> config.with(Map.of("plan.min_range_rows", "5000",
+        "plan.max_range_rows", "4000"))), "plan.min_range_rows", "plan.max_range_rows", "5000");
+    assertEquals(4000, config.with(Map.of("plan.min_range_rows", "4000",
+        "plan.max_range_rows", "4000")).getInt(Setting.PLAN_MAX_RANGE_ROWS));
+  }
+
+  @Test
   void withChangesAreValidatedAgain() {
     WidenConfig config = WidenConfig.of(required());
     assertEquals(42, config.with(Map.of("plan.range_rows", "42")).getInt(Setting.PLAN_RANGE_ROWS));

@@ -191,10 +191,10 @@ class RangePlannerTest {
   @Test
   void boundarySqlSeeksThePrimaryKeyForTheLastRowOfARange() {
     assertEquals("SELECT `id` FROM `" + db.name() + "`.`t` FORCE INDEX (PRIMARY)"
-        + " WHERE `id` > ? AND `id` <= ? ORDER BY `id` LIMIT 1 OFFSET 999",
+        + " WHERE `id` > ? AND `id` <= ? ORDER BY `id` LIMIT 1 OFFSET ?",
         planner(1000).boundarySql());
     assertEquals("SELECT `i``d` FROM `d``b`.`t``x` FORCE INDEX (PRIMARY)"
-        + " WHERE `i``d` > ? AND `i``d` <= ? ORDER BY `i``d` LIMIT 1 OFFSET 0",
+        + " WHERE `i``d` > ? AND `i``d` <= ? ORDER BY `i``d` LIMIT 1 OFFSET ?",
         new RangePlanner("d`b", "t`x", "i`d", 1).boundarySql());
   }
 

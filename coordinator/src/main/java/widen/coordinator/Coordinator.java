@@ -21,6 +21,7 @@ import widen.queue.Broker;
 import widen.queue.RangeTask.Kind;
 import widen.queue.Topology;
 import widen.range.RangePlanner;
+import widen.range.RangeSizer;
 import widen.schema.TablePair;
 
 /**
@@ -54,6 +55,8 @@ public final class Coordinator implements AutoCloseable {
   private VerifyPlanner verifyPlanner;
   private FlipAdvisor advisor;
   private final HighWaterMark marks;
+  /** Kept across reconnects: what it learnt of the copy speed still holds. */
+  private final RangeSizer sizer;
   private CoordinatorHttp http;
   private Throttle throttle;
   private Connection src;
@@ -73,6 +76,9 @@ public final class Coordinator implements AutoCloseable {
     this.owner = ProcessIdentity.current();
     this.untilRows = config.getLong(Setting.SWEEP_UNTIL_ROWS);
     this.minFree = config.getLong(Setting.HEADROOM_MIN_FREE);
+    this.sizer = new RangeSizer(config.getInt(Setting.PLAN_RANGE_ROWS),
+        config.getLong(Setting.PLAN_TARGET_RANGE_MS), config.getInt(Setting.PLAN_MIN_RANGE_ROWS),
+        config.getInt(Setting.PLAN_MAX_RANGE_ROWS));
     this.marks = new HighWaterMark(tables.source().database(), tables.source().table(),
         tables.mapping().primaryKey(), config.getInt(Setting.SWEEP_TRX_WARN_SECONDS));
   }
@@ -141,7 +147,7 @@ public final class Coordinator implements AutoCloseable {
     nextRangeId = ledger.nextRangeId();
     RangePlanner planner = new RangePlanner(tables.source().database(), tables.source().table(),
         m.primaryKey(), config.getInt(Setting.PLAN_RANGE_ROWS));
-    backfill = new Backfill(ledger, board, planner, m, nextRangeId);
+    backfill = new Backfill(ledger, board, planner, sizer, m, nextRangeId);
     sweeper = new Sweeper(ledger, board, planner, marks, config.getLong(Setting.SWEEP_WINDOW_IDS));
     verifyPlanner = new VerifyPlanner(ledger, board);
     advisor = new FlipAdvisor(ledger, config.get(Setting.FLIP_WEBHOOK_URL));
@@ -190,8 +196,7 @@ public final class Coordinator implements AutoCloseable {
         logProgress(m, true);
         return Phase.COMPLETE;
       }
-      boolean planning = !backfill.planningDone();
-      board.drain(planning ? 0 : 500);
+      board.drain(backfill.hungry() ? 0 : 500);
       if (System.currentTimeMillis() >= nextPendingCheck) {
         board.publishPending(); // ranges sent back by retry-failed
         board.broadcast(throttle, src, dst); // pause, probes and rate, each second
@@ -405,7 +410,7 @@ public final class Coordinator implements AutoCloseable {
         new ResultInbox(broker.createChannel(), topology), config.getInt(Setting.COPY_MAX_ATTEMPTS),
         new Backoff(config.getLong(Setting.RETRY_DELAY_MS),
             Math.max(config.getLong(Setting.RETRY_DELAY_MS),
-                config.getLong(Setting.RETRY_MAX_DELAY_MS))));
+                config.getLong(Setting.RETRY_MAX_DELAY_MS))), sizer);
   }
 
   private void logProgress(Migration m, boolean force) throws SQLException {

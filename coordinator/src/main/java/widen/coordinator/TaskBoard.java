@@ -10,6 +10,7 @@ import org.slf4j.LoggerFactory;
 import widen.Backoff;
 import widen.queue.RangeResult;
 import widen.queue.RangeTask;
+import widen.range.RangeSizer;
 
 /**
  * Where the ledger meets the queue: ranges go out (recorded first, then published and confirmed,
@@ -26,9 +27,12 @@ final class TaskBoard {
   private final ResultInbox inbox;
   private final int maxAttempts;
   private final Backoff retryDelay;
+  private final RangeSizer sizer;
 
+  /** {@code sizer} learns from every backfill range copied how big the next ones should be. */
   TaskBoard(Ledger ledger, TaskPublisher publisher, ResultInbox inbox, int maxAttempts,
-      Backoff retryDelay) {
+      Backoff retryDelay, RangeSizer sizer) {
+    this.sizer = sizer;
     this.ledger = ledger;
     this.publisher = publisher;
     this.inbox = inbox;
@@ -79,6 +83,11 @@ final class TaskBoard {
     return pending.size();
   }
 
+  /** Consumers on the task queue now: workers' threads ready for ranges. */
+  int consumers() throws IOException {
+    return publisher.consumers();
+  }
+
   /** Broadcasts pause and throttle to the fleet, as {@code throttle} decides it now. */
   void broadcast(Throttle throttle, java.sql.Connection src, java.sql.Connection dst)
       throws SQLException, IOException {
@@ -108,6 +117,9 @@ final class TaskBoard {
     }
     if (r.ok()) {
       ledger.done(r);
+      if (task.kind() == RangeTask.Kind.COPY && task.sweep() == 0) {
+        sizer.observe(r.rows(), r.finishedAtMillis() - r.startedAtMillis());
+      }
       if (r.verdict() != null && r.verdict().note() != null) {
         log.warn("migration={} range={} {} verified {}: {}", ledger.migrationId(), task.rangeId(),
             task.range(), r.verdict().verdict(), r.verdict().note());

@@ -76,7 +76,9 @@ class EndToEndIT {
   /** The default on one server: each range pushed down as one INSERT ... SELECT. */
   @Test
   void aCoordinatorKilledMidwayResumesFromTheLedgerAndLosesNothing() throws Exception {
-    fleet = new Fleet(config.with(Map.of("plan.range_rows", "500")), tables.control, logs);
+    // Fixed small ranges, so the kill lands while many are left.
+    fleet = new Fleet(config.with(Map.of("plan.range_rows", "500", "plan.target_range_ms", "0")),
+        tables.control, logs);
     fleet.prepare();
     WidenProcess first = fleet.start("coordinator");
     List<WidenProcess> workers = List.of(fleet.start("worker"), fleet.start("worker"));

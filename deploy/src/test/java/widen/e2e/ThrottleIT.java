@@ -68,7 +68,7 @@ class ThrottleIT {
     WidenConfig config = WidenConfig.of(TestServices.config("thr-" + tables.control.name(),
         tables.source, CsmhFixture.SOURCE_TABLE, tables.target, CsmhFixture.TARGET_TABLE,
         tables.control)).with(Map.of("plan.range_rows", Integer.toString(RANGE_ROWS),
-            "copy.pushdown", "never", "worker.threads", "1",
+            "plan.target_range_ms", "0", "copy.pushdown", "never", "worker.threads", "1",
             "throttle.probe_sql", "SELECT COUNT(*) FROM " + hold, "throttle.probe_max", "0"));
     tables.control.execute("CREATE TABLE hold (x INT)");
     fleet = new Fleet(config, tables.control, logs);

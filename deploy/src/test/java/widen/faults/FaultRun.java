@@ -78,8 +78,9 @@ final class FaultRun implements AutoCloseable {
     c.put("control.schema", run.ctlDb);
     c.put("broker.url", brokerUrl);
     c.put("http.port", "0");
-    // Ranges small enough that every fault lands in the middle of the backfill.
+    // Ranges small enough that every fault lands in the middle of the backfill, and kept so.
     c.put("plan.range_rows", "1000");
+    c.put("plan.target_range_ms", "0");
     c.put("retry.delay_ms", "200");
     c.put("retry.max_delay_ms", "2000");
     c.put("headroom.sample_seconds", "1");

@@ -28,7 +28,7 @@ public enum CopyMethod {
    * LOAD unless {@code loadMode} is never or the target cannot take it; {@code always} refuses to
    * start instead of falling back, so a benchmark or an operator gets the method they asked for.
    */
-  static CopyMethod throughWorker(String loadMode, Connection dst, TableShape target)
+  public static CopyMethod throughWorker(String loadMode, Connection dst, TableShape target)
       throws SQLException {
     if (loadMode.equals("never")) {
       return UPSERT;
