@@ -9,13 +9,14 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.atomic.AtomicLong;
 import widen.config.Setting;
 import widen.config.WidenConfig;
 import widen.db.Databases;
 import widen.range.IdRange;
 import widen.range.RangePlanner;
+import widen.range.RangeSizer;
 import widen.schema.TablePair;
 import widen.worker.CopyMethod;
 import widen.worker.RangeCopier;
@@ -56,14 +57,20 @@ final class CopyLoop {
       }
       RangeCopier copier = new RangeCopier(source, target, pair.copySql(), pair.binaryColumns(),
           config.getInt(Setting.COPY_BATCH_ROWS), method, pair.loadSql());
-      BlockingQueue<IdRange> queue = new LinkedBlockingQueue<>();
+      // As the coordinator does: ranges sized from the speed so far, about four per thread ahead.
+      RangeSizer sizer = new RangeSizer(rangeRows, config.getLong(Setting.PLAN_TARGET_RANGE_MS),
+          config.getInt(Setting.PLAN_MIN_RANGE_ROWS), config.getInt(Setting.PLAN_MAX_RANGE_ROWS));
+      BlockingQueue<IdRange> queue = new ArrayBlockingQueue<>(4 * threads);
       List<Future<?>> copiers = new ArrayList<>();
       for (int i = 0; i < threads; i++) {
         copiers.add(pool.submit(() -> {
           for (IdRange r = queue.take(); r != END; r = queue.take()) {
-            first.accumulateAndGet(System.nanoTime(), Math::min);
-            copier.copy(r);
-            last.accumulateAndGet(System.nanoTime(), Math::max);
+            long t0 = System.nanoTime();
+            first.accumulateAndGet(t0, Math::min);
+            long rows = copier.copy(r);
+            long t1 = System.nanoTime();
+            last.accumulateAndGet(t1, Math::max);
+            sizer.observe(rows, (t1 - t0) / 1_000_000);
           }
           return null;
         }));
@@ -77,7 +84,8 @@ final class CopyLoop {
         long after = bounds.empty() ? 0 : bounds.before();
         Optional<RangePlanner.Planned> next;
         while (!bounds.empty()
-            && (next = planner.next(planning, after, bounds.max())).isPresent()) {
+            && (next = planner.next(planning, after, bounds.max(), sizer.nextRows()))
+                .isPresent()) {
           queue.put(next.get().range());
           after = next.get().range().hi();
           ranges++;
@@ -95,8 +103,9 @@ final class CopyLoop {
     }
     double seconds = (last.get() - first.get()) / 1e9;
     Tables.Check check = tables.check();
-    String note = String.format("%d threads in one JVM, %d ranges of %,d rows, first range"
-        + " started to last finished", threads, ranges, rangeRows);
+    String note = String.format("%d threads in one JVM, %d ranges (the first of %,d rows, then"
+        + " sized as the coordinator sizes them), first range started to last finished", threads,
+        ranges, rangeRows);
     if (!check.complete()) {
       note += "; INCOMPLETE: " + check.detail();
     }

@@ -89,6 +89,7 @@ final class WidenRun {
     processEnv.putAll(env);
     long timeout = 600 + tables.sourceSum().rows() / 500;
     List<WidenProcess> fleet = new ArrayList<>();
+    double serverCpu0 = Cpu.server();
     long t0 = System.nanoTime();
     WidenProcess coordinator = WidenProcess.start("coordinator", processEnv,
         dir.resolve("coordinator.log"), "coordinator");
@@ -106,12 +107,19 @@ final class WidenRun {
         String why = awaitPast(ledger, Phase.VERIFYING, coordinator, timeout);
         verification = verification(name, why);
       }
+      double workerCpu = fleet.stream().skip(1).mapToDouble(p -> Cpu.of(p.pid())).sum();
+      double coordinatorCpu = Cpu.of(coordinator.pid());
+      double serverCpu = Cpu.server() - serverCpu0;
       stop(fleet);
       Copy copy = copy();
       Tables.Check check = tables.check();
       String note = String.format("%d worker%s x %d threads; wall %.1f s from coordinator start"
           + " to backfill done (JVM start-up included); %d ranges", workers,
           workers == 1 ? "" : "s", THREADS_PER_WORKER, wall, copy.ranges);
+      long rows = tables.sourceSum().rows();
+      note += String.format("; CPU from start to backfill done: workers %.1f s (%.1f us/row),"
+          + " coordinator %.1f s, MariaDB %.1f s (%.1f us/row)", workerCpu,
+          1e6 * workerCpu / rows, coordinatorCpu, serverCpu, 1e6 * serverCpu / rows);
       if (failure != null) {
         Bench.say("  FAILED: %s", failure);
       }
