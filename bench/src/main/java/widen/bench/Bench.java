@@ -27,8 +27,8 @@ import widen.demo.WidenProcess;
  */
 public final class Bench {
   /** Contender names for --only, in the order they run. */
-  static final List<String> NAMES = List.of("widen-1", "widen-2", "widen-4", "verify", "upsert",
-      "pushdown",
+  static final List<String> NAMES = List.of("widen-1", "widen-2", "widen-4", "verify", "fixed",
+      "upsert", "pushdown",
       "loop", "insert-select", "chunked", "dump", "pt-archiver");
   static final String WIDEN_PREFIX = "widen, ";
   /** MariaDB named lock held while a bench runs. */
@@ -106,8 +106,8 @@ public final class Bench {
     Map<String, String> never = Map.of("WIDEN_COPY_PUSHDOWN", "never");
     note("widen settings: worker.threads=%d per worker process (%s); plan.range_rows=%s;"
         + " copy.batch_rows=%s; copy.pushdown=never and copy.load_data=auto for the widen runs"
-        + " and the loop; copy.load_data=never for \"upsert\", copy.pushdown=always for"
-        + " \"pushdown\"", WidenRun.THREADS_PER_WORKER,
+        + " and the loop; plan.target_range_ms=0 for \"fixed\", copy.load_data=never for"
+        + " \"upsert\", copy.pushdown=always for \"pushdown\"", WidenRun.THREADS_PER_WORKER,
         "one coordinator process, each worker a JVM of its own, -Xmx256m each",
         config.get(Setting.PLAN_RANGE_ROWS), config.get(Setting.COPY_BATCH_ROWS));
     note("logs: %s", logs);
@@ -132,6 +132,11 @@ public final class Bench {
           || o.copy().rowsPerSecond() > best.copy().rowsPerSecond())) {
         best = o;
       }
+    }
+    if (only.contains("fixed")) {
+      String name = Report.FIXED_RUN;
+      measure(name, () -> widen.run(name, 1, Map.of("WIDEN_COPY_PUSHDOWN", "never",
+          "WIDEN_PLAN_TARGET_RANGE_MS", "0"), false));
     }
     if (only.contains("upsert")) {
       String name = Report.UPSERT_RUN;

@@ -14,6 +14,8 @@ final class Report {
   static final String DUMP = "mariadb-dump | mariadb";
   static final String PT_ARCHIVER = "pt-archiver";
   static final String VERIFY_RUN = Bench.WIDEN_PREFIX + "2 workers";
+  static final String FIXED_RUN = Bench.WIDEN_PREFIX
+      + "1 worker, fixed 10,000-row ranges (plan.target_range_ms=0)";
   static final String UPSERT_RUN = Bench.WIDEN_PREFIX + "1 worker, upserts (copy.load_data=never)";
   static final String PUSHDOWN_RUN = Bench.WIDEN_PREFIX + "pushdown, 2 workers";
 
