@@ -34,6 +34,9 @@ public final class Privileges {
       MysqlErrors.UNKNOWN_DATABASE, MysqlErrors.TABLE_EXISTS, MysqlErrors.UNKNOWN_COLUMN,
       MysqlErrors.NO_DEFAULT_FOR_FIELD);
 
+  private static final Set<Integer> DENIED_CODES = Set.of(MysqlErrors.TABLE_ACCESS_DENIED,
+      MysqlErrors.COLUMN_ACCESS_DENIED, MysqlErrors.DB_ACCESS_DENIED);
+
   private Privileges() {}
 
   /** SELECT on {@code database.table}, for the role's user. */
@@ -60,6 +63,27 @@ public final class Privileges {
         probe(c, role, what, grant, on, "DELETE FROM " + on + " WHERE 1 = 0");
       }
     });
+  }
+
+  /**
+   * Whether the user may DELETE from {@code database.table}, which LOAD DATA ... REPLACE needs
+   * even where it overwrites rows in place. Asked of the server with a DELETE of no row, rolled
+   * back; false only for a privilege error.
+   */
+  public static boolean mayDelete(Connection c, String database, String table)
+      throws SQLException {
+    String on = Sql.quote(database, table);
+    try {
+      rolledBack(c, () -> probe(c, "target", database + "." + table, "DELETE", on,
+          "DELETE FROM " + on + " WHERE 1 = 0"));
+      return true;
+    } catch (WidenException e) {
+      if (e.getCause() instanceof SQLException cause && DENIED_CODES.contains(
+          cause.getErrorCode())) {
+        return false;
+      }
+      throw e;
+    }
   }
 
   /**
@@ -127,8 +151,7 @@ public final class Privileges {
         throw new WidenException(role + " database is read-only (" + Databases.oneLine(
             e.getMessage()) + "): point " + role + ".url at the writable primary", e);
       }
-      if (code == MysqlErrors.TABLE_ACCESS_DENIED || code == MysqlErrors.COLUMN_ACCESS_DENIED
-          || code == MysqlErrors.DB_ACCESS_DENIED) {
+      if (DENIED_CODES.contains(code)) {
         String account = account(c);
         throw new WidenException(role + " user " + account + " lacks " + missing(e, grant)
             + " on " + what + ": run GRANT " + grant + " ON " + on + " TO " + account

@@ -15,6 +15,7 @@ import widen.range.IdRange;
 import widen.schema.TablePair;
 import widen.schema.TableShape;
 import widen.testing.TestDatabase;
+import widen.testing.TestUser;
 
 /**
  * Every copy test of {@link CopyIdempotencyIT} again with each range streamed into one
@@ -105,6 +106,19 @@ class LoadDataCopyIT extends CopyIdempotencyIT {
           + " FOREIGN KEY (parent) REFERENCES " + CsmhFixture.TARGET_TABLE
           + " (id) ON DELETE CASCADE) ENGINE=InnoDB");
       assertEquals(CopyMethod.UPSERT, CopyMethod.throughWorker("auto", t, pair.target()));
+    }
+  }
+
+  @Test
+  void aTargetUserWithoutDeleteGetsUpsertsOrARefusalNamingIt() throws Exception {
+    try (TestUser user = TestUser.create("load", "load", "SELECT, INSERT, UPDATE ON `"
+        + tables.target.name() + "`.*");
+        Connection t = java.sql.DriverManager.getConnection(tables.target.url(), user.name(),
+            user.password())) {
+      assertEquals(CopyMethod.UPSERT, CopyMethod.throughWorker("auto", t, pair.target()));
+      WidenException refused = assertThrows(WidenException.class,
+          () -> CopyMethod.throughWorker("always", t, pair.target()));
+      assertTrue(refused.getMessage().contains("lacks DELETE"), refused.getMessage());
     }
   }
 

@@ -7,6 +7,7 @@ import java.sql.SQLException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import widen.WidenException;
+import widen.db.Privileges;
 import widen.schema.TableShape;
 
 /**
@@ -50,11 +51,15 @@ public enum CopyMethod {
   /**
    * Why LOAD DATA ... REPLACE could differ from the upsert or cannot run, or null. REPLACE of an
    * existing row is an in-place update only when no DELETE trigger would fire and no foreign key
-   * could cascade; otherwise the server deletes and re-inserts it.
+   * could cascade; otherwise the server deletes and re-inserts it. The server asks for DELETE
+   * on the table whatever it does, so a user without it (the upsert needs none) cannot load.
    */
   private static String loadObstacle(Connection dst, TableShape t) throws SQLException {
     if (!on(dst, "SELECT @@GLOBAL.local_infile")) {
       return "the target server has local_infile off";
+    }
+    if (!Privileges.mayDelete(dst, t.database(), t.table())) {
+      return "the target user lacks DELETE on the table, which LOAD DATA ... REPLACE needs";
     }
     if (on(dst, "SELECT COUNT(*) FROM information_schema.TRIGGERS WHERE EVENT_OBJECT_SCHEMA = ?"
         + " AND EVENT_OBJECT_TABLE = ? AND EVENT_MANIPULATION = 'DELETE'", t)) {
