@@ -15,7 +15,6 @@ import org.junit.jupiter.api.io.TempDir;
 import widen.config.WidenConfig;
 import widen.demo.CsmhFixture;
 import widen.demo.WidenProcess;
-import widen.testing.TestServices;
 
 /**
  * The backfill's ranges start at plan.range_rows and grow toward plan.target_range_ms as results
@@ -44,11 +43,9 @@ class AdaptiveRangesIT {
   @Test
   void rangesGrowFromTheFirstSizeTowardTheTargetDurationAndStayConsecutive() throws Exception {
     tables = Csmh.create("adapt", ROWS, true);
-    WidenConfig config = WidenConfig.of(TestServices.config("adapt-" + tables.control.name(),
-        tables.source, CsmhFixture.SOURCE_TABLE, tables.target, CsmhFixture.TARGET_TABLE,
-        tables.control)).with(Map.of("plan.range_rows", Integer.toString(FIRST_ROWS),
-            "plan.target_range_ms", "300", "plan.min_range_rows", "100",
-            "copy.pushdown", "never", "worker.threads", "1"));
+    WidenConfig config = tables.config("adapt").with(Map.of(
+        "plan.range_rows", Integer.toString(FIRST_ROWS), "plan.target_range_ms", "300",
+        "plan.min_range_rows", "100", "copy.pushdown", "never", "worker.threads", "1"));
     fleet = new Fleet(config, tables.control, logs);
     fleet.prepare();
     WidenProcess coordinator = fleet.start("coordinator");

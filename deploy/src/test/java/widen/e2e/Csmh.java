@@ -1,5 +1,8 @@
 package widen.e2e;
 
+import widen.config.WidenConfig;
+import widen.testing.TestServices;
+
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.List;
@@ -7,6 +10,7 @@ import widen.demo.CsmhFixture;
 import widen.range.IdRange;
 import widen.schema.TableShape;
 import widen.testing.TestDatabase;
+import widen.testing.TestServices;
 import widen.verify.TableChecksum;
 
 /** A CSMH source and extended target, each in a test database of its own. */
@@ -37,6 +41,12 @@ public final class Csmh implements AutoCloseable {
       CsmhFixture.createTarget(d, t.target.name(), CsmhFixture.TARGET_TABLE);
     }
     return t;
+  }
+
+  /** The config of a migration between these tables, named {@code name}-(control database). */
+  public WidenConfig config(String name) {
+    return WidenConfig.of(TestServices.config(name + "-" + control.name(), source,
+        CsmhFixture.SOURCE_TABLE, target, CsmhFixture.TARGET_TABLE, control));
   }
 
   public TableChecksum.Sum sourceSum() throws SQLException {

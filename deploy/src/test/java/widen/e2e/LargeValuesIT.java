@@ -16,7 +16,6 @@ import widen.config.WidenConfig;
 import widen.demo.CsmhFixture;
 import widen.demo.WidenProcess;
 import widen.testing.TestDatabase;
-import widen.testing.TestServices;
 
 /**
  * A worker in 256 MiB of heap (every widen process a test starts gets -Xmx256m) copies and
@@ -69,10 +68,8 @@ class LargeValuesIT {
     tables.source.execute("UPDATE " + CsmhFixture.SOURCE_TABLE + " SET state = RPAD(REPEAT("
         + "CONCAT(MD5(id), '\\t\\\\\\n\\0'), " + (BIG / 36 + 1) + "), " + BIG + ", 'y')"
         + " WHERE id <= " + BIG_ROWS);
-    WidenConfig config = WidenConfig.of(TestServices.config("big-" + tables.control.name(),
-        tables.source, CsmhFixture.SOURCE_TABLE, tables.target, CsmhFixture.TARGET_TABLE,
-        tables.control)).with(Map.of("copy.pushdown", "never", "copy.load_data", loadData,
-            "worker.threads", "2", "plan.range_rows", "50"));
+    WidenConfig config = tables.config("big").with(Map.of("copy.pushdown", "never",
+        "copy.load_data", loadData, "worker.threads", "2", "plan.range_rows", "50"));
     fleet = new Fleet(config, tables.control, logs);
     fleet.prepare();
     WidenProcess coordinator = fleet.start("coordinator");
