@@ -50,16 +50,21 @@ function flip(s) {
   b.hidden = !(s.flip.advised || s.report);
 }
 
+// One bar per step of the series; steps without a finished range are gaps (no rows then).
 function chart(t) {
-  const svg = $("chart");
-  const pts = t.points;
+  const steps = 120;
   const now = Date.now() / 1000;
-  const span = 120 * t.step_seconds;
-  const max = Math.max(1, ...pts.map((p) => p.rows_per_second));
-  const xy = pts.map((p) => [800 * (1 - (now - p.t) / span), 150 - 140 * p.rows_per_second / max]);
-  svg.innerHTML = '<text x="4" y="14" font-size="11">' + fmt(max) + " rows/s</text>"
-    + '<polyline fill="none" stroke="#2f6fd6" stroke-width="2" points="'
-    + xy.map((q) => q[0].toFixed(1) + "," + q[1].toFixed(1)).join(" ") + '"/>';
+  const span = steps * t.step_seconds;
+  const max = Math.max(1, ...t.points.map((p) => p.rows_per_second));
+  const w = 800 / steps;
+  const bars = t.points.filter((p) => now - p.t < span).map((p) => {
+    const h = 140 * p.rows_per_second / max;
+    const x = 800 * (1 - (now - p.t) / span);
+    return '<rect x="' + Math.max(0, x - w).toFixed(1) + '" y="' + (150 - h).toFixed(1)
+      + '" width="' + (w - 1).toFixed(1) + '" height="' + h.toFixed(1) + '" fill="#2f6fd6"/>';
+  });
+  text("chart-max", fmt(max));
+  $("chart").innerHTML = '<line x1="0" y1="150" x2="800" y2="150" stroke="#c9ced6"/>' + bars.join("");
 }
 
 // Each bucket is a run of consecutive ranges: red if any is parked, green when all are done,

@@ -51,6 +51,21 @@ final class Http {
   }
 
   /**
+   * As {@link #status}, but an empty object while the coordinator is starting (503: no status
+   * read yet, the ledger's tables being created): for conditions waited for.
+   */
+  static JsonObject statusOnceUp(int port) throws Exception {
+    HttpResponse<String> r = get(port, "/api/status");
+    if (r.statusCode() == 503) {
+      return new JsonObject();
+    }
+    if (r.statusCode() != 200) {
+      throw new AssertionError("GET /api/status -> " + r.statusCode() + ": " + r.body());
+    }
+    return new JsonObject(r.body());
+  }
+
+  /**
    * The value of one series in a Prometheus scrape, e.g. {@code widen_ranges{kind="copy",...}};
    * NaN if the scrape does not have it.
    */

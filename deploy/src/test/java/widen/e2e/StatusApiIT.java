@@ -69,7 +69,7 @@ class StatusApiIT {
 
     // Every range but the refused one is copied; that one is parked with the target's error.
     await("all ranges but one done, one parked", coordinator, 300, () -> {
-      JsonObject s = status(port);
+      JsonObject s = Http.statusOnceUp(port);
       JsonObject copy = s.getJsonObject("ranges", new JsonObject()).getJsonObject("copy");
       return s.getJsonObject("parked", new JsonObject()).getLong("count", 0L) == 1
           && s.getJsonObject("sweeps").getBoolean("planning_done")
