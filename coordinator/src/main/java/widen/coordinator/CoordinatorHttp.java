@@ -78,7 +78,7 @@ final class CoordinatorHttp implements AutoCloseable {
     if (!refreshing.compareAndSet(false, true)) {
       return;
     }
-    vertx.executeBlocking(() -> StatusSnapshot.read(statusLedger, roster), false)
+    vertx.executeBlocking(() -> StatusSnapshot.read(statusLedger, roster, latest), false)
         .onComplete(r -> {
           refreshing.set(false);
           if (r.succeeded()) {

@@ -12,26 +12,39 @@ import widen.queue.RangeTask;
  */
 record StatusSnapshot(Migration migration, Progress progress, List<Sweep> sweeps,
     Ledger.Control control, double[] average, List<long[]> copyMap, List<long[]> verifyMap,
-    List<long[]> throughput, List<FleetRoster.Member> fleet, long taskQueueDepth, long takenAt) {
+    List<long[]> throughput, List<FleetRoster.Member> fleet, long taskQueueDepth, long takenAt,
+    long mapsTakenAt) {
   /** Cells of the range map: readable on a screen, and bounded whatever the table's size. */
   static final int MAP_BUCKETS = 400;
   /** The throughput chart: 15-second steps over the last 30 minutes. */
   static final int THROUGHPUT_STEP_SECONDS = 15;
   static final int THROUGHPUT_STEPS = 120;
+  /**
+   * The range maps scan every range of the migration (0.1 s for 100,000), so they are read
+   * again only this often; the counts and rates are read at every refresh.
+   */
+  static final long MAPS_EVERY_MS = 10_000;
 
-  static StatusSnapshot read(Ledger ledger, FleetRoster roster) throws SQLException {
+  /** A new snapshot; the range maps are {@code previous}'s while those are recent. */
+  static StatusSnapshot read(Ledger ledger, FleetRoster roster, StatusSnapshot previous)
+      throws SQLException {
     long now = System.currentTimeMillis();
     Migration m = ledger.migration().orElse(null);
     List<FleetRoster.Member> fleet = roster.active();
     long depth = roster.taskQueueDepth();
     if (m == null) {
       return new StatusSnapshot(null, null, List.of(), ledger.control(), new double[2], List.of(),
-          List.of(), List.of(), fleet, depth, now);
+          List.of(), List.of(), fleet, depth, now, now);
     }
-    return new StatusSnapshot(m, Progress.read(ledger), ledger.sweeps(), ledger.control(),
-        ledger.copyAverage(), ledger.rangeMap(RangeTask.Kind.COPY, MAP_BUCKETS),
-        ledger.rangeMap(RangeTask.Kind.VERIFY, MAP_BUCKETS),
-        ledger.throughput(THROUGHPUT_STEP_SECONDS, THROUGHPUT_STEPS), fleet, depth, now);
+    Progress progress = Progress.read(ledger);
+    boolean reuse = previous != null && previous.migration() != null
+        && now - previous.mapsTakenAt() < MAPS_EVERY_MS;
+    return new StatusSnapshot(m, progress, ledger.sweeps(), ledger.control(),
+        ledger.copyAverage(), reuse ? previous.copyMap()
+            : ledger.rangeMap(RangeTask.Kind.COPY, MAP_BUCKETS),
+        reuse ? previous.verifyMap() : ledger.rangeMap(RangeTask.Kind.VERIFY, MAP_BUCKETS),
+        ledger.throughput(THROUGHPUT_STEP_SECONDS, THROUGHPUT_STEPS), fleet, depth, now,
+        reuse ? previous.mapsTakenAt() : now);
   }
 
   double averageRowsPerSecond() {

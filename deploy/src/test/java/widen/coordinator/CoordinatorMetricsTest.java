@@ -43,7 +43,7 @@ class CoordinatorMetricsTest {
     }
     return new StatusSnapshot(m, p, List.of(new Sweep(0, 0, 500, 0, 0, false)), control,
         new double[] {630, 7}, List.of(), List.of(), List.of(), fleet, depth,
-        System.currentTimeMillis());
+        System.currentTimeMillis(), System.currentTimeMillis());
   }
 
   @Test

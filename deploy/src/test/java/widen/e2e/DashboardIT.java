@@ -64,14 +64,8 @@ class DashboardIT {
     int port = Http.port(coordinator, Http.COORDINATOR_PORT);
     String url = "http://127.0.0.1:" + port + "/";
 
-    await("every range done but the parked one", coordinator, 300, () -> {
-      JsonObject s = Http.statusOnceUp(port);
-      JsonObject copy = s.getJsonObject("ranges", new JsonObject()).getJsonObject("copy");
-      return s.getJsonObject("parked", new JsonObject()).getLong("count", 0L) == 1
-          && s.getJsonObject("sweeps").getBoolean("planning_done")
-          && copy.getLong("done") == copy.getLong("total") - 1 && s.getJsonArray("fleet")
-          .size() == 1;
-    });
+    await("every copy range done but the parked one", coordinator, 300,
+        () -> Http.onlyParkedLeft(port, 1));
     String dom = Chromium.dumpDom(url);
     JsonObject s = status(port);
     assertPageMatches(dom, s);
@@ -85,8 +79,8 @@ class DashboardIT {
 
     tables.target.execute("DROP TRIGGER refuse");
     assertEquals(0, fleet.run("retry-failed"));
-    await("the flip advice", coordinator, 300, () -> status(port).getJsonObject("flip")
-        .getBoolean("advised"));
+    await("the flip advice, on the range map too", coordinator, 300,
+        () -> Http.advisedAndMapped(port));
     dom = Chromium.dumpDom(url);
     s = status(port);
     assertPageMatches(dom, s);

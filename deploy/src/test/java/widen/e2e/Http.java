@@ -66,6 +66,37 @@ final class Http {
   }
 
   /**
+   * Copy ranges the status's range map counts as done. The map is refreshed less often than the
+   * counts (every 10 s), so a test waits for it to catch up.
+   */
+  static long mapDone(JsonObject status) {
+    return status.getJsonObject("range_map").getJsonObject("copy").getJsonArray("buckets")
+        .stream().mapToLong(b -> ((io.vertx.core.json.JsonArray) b).getLong(6)).sum();
+  }
+
+  /**
+   * True once planning is done and every copy range is done but one, parked, with
+   * {@code workers} workers in the fleet and the range map caught up.
+   */
+  static boolean onlyParkedLeft(int port, int workers) throws Exception {
+    JsonObject s = statusOnceUp(port);
+    if (s.getJsonObject("parked", new JsonObject()).getLong("count", 0L) != 1) {
+      return false;
+    }
+    JsonObject copy = s.getJsonObject("ranges").getJsonObject("copy");
+    return s.getJsonObject("sweeps").getBoolean("planning_done")
+        && copy.getLong("done") == copy.getLong("total") - 1
+        && mapDone(s) == copy.getLong("done") && s.getJsonArray("fleet").size() == workers;
+  }
+
+  /** True once the flip is advised and the range map shows every copy range done. */
+  static boolean advisedAndMapped(int port) throws Exception {
+    JsonObject s = status(port);
+    return s.getJsonObject("flip").getBoolean("advised")
+        && mapDone(s) == s.getJsonObject("ranges").getJsonObject("copy").getLong("total");
+  }
+
+  /**
    * The value of one series in a Prometheus scrape, e.g. {@code widen_ranges{kind="copy",...}};
    * NaN if the scrape does not have it.
    */
