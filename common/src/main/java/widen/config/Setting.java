@@ -132,7 +132,8 @@ public enum Setting {
   READ_KEY_COLUMN("read.key_column", Kind.NAME, "student_module_id",
       "Column the history read API selects by (GET /history/{key}); it must be indexed."),
   HTTP_PORT("http.port", Kind.count(0, 65_535), "8407",
-      "The coordinator's HTTP port (read API); 0 picks a free port and logs it."),
+      "The coordinator's HTTP port (dashboard, /api/status, /metrics, /health, read API); 0"
+          + " picks a free port and logs it."),
   HTTP_TOKEN("http.token", Kind.SECRET, "",
       "Bearer token the coordinator's control endpoints (flip, retry-failed, pause...) require;"
           + " empty switches them off. Reads need no token."),
