@@ -12,13 +12,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-import widen.config.WidenConfig;
-import widen.demo.CsmhFixture;
 import widen.demo.WidenProcess;
-import widen.testing.TestServices;
 
 /**
  * The dashboard in a real (headless) browser: the numbers it renders are those of
@@ -26,39 +21,13 @@ import widen.testing.TestServices;
  * the flip advised (the banner). Screenshots go to target/dashboard-parked.png and
  * target/dashboard.png.
  */
-class DashboardIT {
+class DashboardIT extends RefusingFleet.Test {
   private static final long ROWS = 20_000;
-
-  @TempDir
-  Path logs;
-  private Csmh tables;
-  private Fleet fleet;
-
-  @AfterEach
-  void tearDown() throws Exception {
-    if (fleet != null) {
-      fleet.close();
-    }
-    if (tables != null) {
-      tables.close();
-    }
-  }
 
   @Test
   void theDashboardShowsWhatTheStatusApiSays() throws Exception {
     Chromium.require();
-    tables = Csmh.create("dash", ROWS, false);
-    long refused = tables.source.queryLong("SELECT id FROM " + CsmhFixture.SOURCE_TABLE
-        + " ORDER BY id LIMIT 1 OFFSET 12000");
-    tables.target.execute("CREATE TRIGGER refuse BEFORE INSERT ON " + CsmhFixture.TARGET_TABLE
-        + " FOR EACH ROW BEGIN IF NEW.id = " + refused + " THEN SIGNAL SQLSTATE '45000'"
-        + " SET MESSAGE_TEXT = 'dashboard test refuses id " + refused + "'; END IF; END");
-    WidenConfig config = WidenConfig.of(TestServices.config("dash-" + tables.control.name(),
-        tables.source, CsmhFixture.SOURCE_TABLE, tables.target, CsmhFixture.TARGET_TABLE,
-        tables.control)).with(Map.of("plan.range_rows", "500", "copy.max_attempts", "1",
-            "worker.http_port", "0"));
-    fleet = new Fleet(config, tables.control, logs);
-    fleet.prepare();
+    Fleet fleet = start("dash", ROWS, 12_000, Map.of("plan.range_rows", "500"));
     WidenProcess coordinator = fleet.start("coordinator");
     fleet.start("worker");
     int port = Http.port(coordinator, Http.COORDINATOR_PORT);
@@ -69,15 +38,14 @@ class DashboardIT {
     String dom = Chromium.dumpDom(url);
     JsonObject s = status(port);
     assertPageMatches(dom, s);
-    assertTrue(dom.contains("dashboard test refuses id " + refused), "the parked range's error"
-        + " is listed: " + dom);
+    assertTrue(dom.contains(run.refusal), "the parked range's error is listed: " + dom);
     String worker = s.getJsonArray("fleet").getJsonObject(0).getString("worker");
     assertTrue(dom.contains("data-worker=\"" + worker + "\""), "the worker is listed: " + dom);
     assertTrue(cells(dom, "map-copy", "failed") > 0, "the parked range is red on the map");
     assertTrue(hidden(dom, "flip-banner"), "no flip advice while a range is parked");
     Chromium.screenshot(url, Path.of("target", "dashboard-parked.png"));
 
-    tables.target.execute("DROP TRIGGER refuse");
+    run.accept();
     assertEquals(0, fleet.run("retry-failed"));
     await("the flip advice, on the range map too", coordinator, 300,
         () -> Http.advisedAndMapped(port));

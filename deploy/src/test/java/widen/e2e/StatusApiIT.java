@@ -15,13 +15,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-import widen.config.WidenConfig;
-import widen.demo.CsmhFixture;
 import widen.demo.WidenProcess;
-import widen.testing.TestServices;
 
 /**
  * The coordinator's status API, metrics and health, the workers' heartbeats, metrics and health,
@@ -30,37 +25,14 @@ import widen.testing.TestServices;
  * with its error everywhere, then sent back over HTTP once the cause is gone, and the flip advice
  * appears in status and metrics.
  */
-class StatusApiIT {
+class StatusApiIT extends RefusingFleet.Test {
   private static final long ROWS = 20_000;
   private static final String TOKEN = "observe-token";
 
-  @TempDir
-  Path logs;
-  private Csmh tables;
-  private Fleet fleet;
-
-  @AfterEach
-  void tearDown() throws Exception {
-    if (fleet != null) {
-      fleet.close();
-    }
-    tables.close();
-  }
-
   @Test
   void statusMetricsHealthAndControlShowTheRunningFleet() throws Exception {
-    tables = Csmh.create("sapi", ROWS, false);
-    long refused = tables.source.queryLong("SELECT id FROM " + CsmhFixture.SOURCE_TABLE
-        + " ORDER BY id LIMIT 1 OFFSET 7000");
-    tables.target.execute("CREATE TRIGGER refuse BEFORE INSERT ON " + CsmhFixture.TARGET_TABLE
-        + " FOR EACH ROW BEGIN IF NEW.id = " + refused + " THEN SIGNAL SQLSTATE '45000'"
-        + " SET MESSAGE_TEXT = 'observe test refuses id " + refused + "'; END IF; END");
-    WidenConfig config = WidenConfig.of(TestServices.config("sapi-" + tables.control.name(),
-        tables.source, CsmhFixture.SOURCE_TABLE, tables.target, CsmhFixture.TARGET_TABLE,
-        tables.control)).with(Map.of("plan.range_rows", "1000", "copy.max_attempts", "1",
-            "http.token", TOKEN, "worker.http_port", "0", "log.format", "json"));
-    fleet = new Fleet(config, tables.control, logs);
-    fleet.prepare();
+    Fleet fleet = start("sapi", ROWS, 7_000, Map.of("plan.range_rows", "1000",
+        "http.token", TOKEN, "log.format", "json"));
     WidenProcess coordinator = fleet.start("coordinator");
     List<WidenProcess> workers = List.of(fleet.start("worker"), fleet.start("worker"));
     int port = Http.port(coordinator, Http.COORDINATOR_PORT);
@@ -73,7 +45,7 @@ class StatusApiIT {
     JsonObject s = status(port);
     assertEquals("BACKFILLING", s.getString("phase"), "a parked range holds the backfill");
     String parked = s.getJsonObject("parked").getJsonArray("ranges").getString(0);
-    assertTrue(parked.contains("observe test refuses id " + refused), parked);
+    assertTrue(parked.contains(run.refusal), parked);
     Set<String> ids = s.getJsonArray("fleet").stream().map(w -> ((JsonObject) w)
         .getString("worker")).collect(Collectors.toSet());
     assertEquals(2, ids.size(), "both workers send heartbeats: " + s.getJsonArray("fleet"));
@@ -124,7 +96,7 @@ class StatusApiIT {
       assertTrue(shown.contains(id), "status lists worker " + id + ": " + shown);
     }
     assertTrue(shown.contains("2 workers sending heartbeats"), shown);
-    assertTrue(shown.contains("observe test refuses id " + refused), shown);
+    assertTrue(shown.contains(run.refusal), shown);
 
     // Control over HTTP: refused without the token; pause shows as the operator's throttle.
     assertEquals(401, Http.post(port, "/api/pause", null).statusCode());
@@ -136,7 +108,7 @@ class StatusApiIT {
     await("the fleet running again", coordinator, 60, () -> metric(metrics(port),
         "widen_throttled{reason=\"operator\"}") == 0);
 
-    tables.target.execute("DROP TRIGGER refuse");
+    run.accept();
     assertEquals(200, Http.post(port, "/api/retry-failed", TOKEN).statusCode());
     await("the flip advice, on the range map too", coordinator, 300,
         () -> Http.advisedAndMapped(port));
