@@ -28,7 +28,7 @@ final class FleetReport {
   /** The fleet lines, or one line saying why they cannot be shown. */
   static String render(String coordinatorUrl) {
     if (coordinatorUrl == null) {
-      return "fleet      unknown: give --coordinator http://host:port (http.port is 0 or no"
+      return "heartbeats unknown: give --coordinator http://host:port (http.port is 0 or no"
           + " coordinator holds the migration)\n";
     }
     JsonObject status;
@@ -38,19 +38,19 @@ final class FleetReport {
               .timeout(Duration.ofSeconds(3)).build(), HttpResponse.BodyHandlers.ofString());
       status = new JsonObject(r.body());
       if (r.statusCode() != 200) {
-        return "fleet      unknown: " + coordinatorUrl + " says " + status.getString("error")
+        return "heartbeats unknown: " + coordinatorUrl + " says " + status.getString("error")
             + "\n";
       }
     } catch (IOException | RuntimeException e) {
-      return "fleet      unknown: no coordinator answers at " + coordinatorUrl + " (" + e
+      return "heartbeats unknown: no coordinator answers at " + coordinatorUrl + " (" + e
           + ")\n";
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       return "";
     }
     JsonArray workers = status.getJsonArray("fleet");
-    StringBuilder out = new StringBuilder(String.format("fleet      %d workers sending"
-        + " heartbeats; %s tasks waiting on the queue%n", workers.size(),
+    StringBuilder out = new StringBuilder(String.format("heartbeats %d workers; %s tasks waiting"
+        + " on the queue%n", workers.size(),
         status.getLong("task_queue_depth") < 0 ? "unknown" : status.getLong("task_queue_depth")));
     for (int i = 0; i < workers.size(); i++) {
       JsonObject w = workers.getJsonObject(i);

@@ -20,10 +20,12 @@ record StatusSnapshot(Migration migration, Progress progress, List<Sweep> sweeps
   static final int THROUGHPUT_STEP_SECONDS = 15;
   static final int THROUGHPUT_STEPS = 120;
   /**
-   * The range maps scan every range of the migration (0.1 s for 100,000), so they are read
-   * again only this often; the counts and rates are read at every refresh.
+   * The range maps scan every range of the migration (0.1 s for 100,000), so past
+   * {@link #MAPS_ALWAYS_UP_TO} ranges they are read again only this often; the counts and rates
+   * are read at every refresh.
    */
   static final long MAPS_EVERY_MS = 10_000;
+  static final long MAPS_ALWAYS_UP_TO = 10_000;
 
   /** A new snapshot; the range maps are {@code previous}'s while those are recent. */
   static StatusSnapshot read(Ledger ledger, FleetRoster roster, StatusSnapshot previous)
@@ -38,6 +40,7 @@ record StatusSnapshot(Migration migration, Progress progress, List<Sweep> sweeps
     }
     Progress progress = Progress.read(ledger);
     boolean reuse = previous != null && previous.migration() != null
+        && progress.ranges() + progress.verifyRanges() > MAPS_ALWAYS_UP_TO
         && now - previous.mapsTakenAt() < MAPS_EVERY_MS;
     return new StatusSnapshot(m, progress, ledger.sweeps(), ledger.control(),
         ledger.copyAverage(), reuse ? previous.copyMap()

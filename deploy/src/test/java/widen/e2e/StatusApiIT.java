@@ -95,7 +95,7 @@ class StatusApiIT extends RefusingFleet.Test {
     for (String id : ids) {
       assertTrue(shown.contains(id), "status lists worker " + id + ": " + shown);
     }
-    assertTrue(shown.contains("2 workers sending heartbeats"), shown);
+    assertTrue(shown.contains("heartbeats 2 workers; 0 tasks waiting on the queue"), shown);
     assertTrue(shown.contains(run.refusal), shown);
 
     // Control over HTTP: refused without the token; pause shows as the operator's throttle.

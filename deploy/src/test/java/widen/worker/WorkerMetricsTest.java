@@ -29,7 +29,8 @@ class WorkerMetricsTest {
   @Test
   void rangesRowsTimesAndRangesInHandAreCounted() {
     SimpleMeterRegistry registry = new SimpleMeterRegistry();
-    WorkerMetrics m = new WorkerMetrics(registry);
+    long started = System.currentTimeMillis() - 10_000;
+    WorkerMetrics m = new WorkerMetrics(registry, started);
     m.started("w/1", COPY);
     m.started("w/2", VERIFY);
     assertEquals(2, registry.get("widen.worker.ranges.in.progress").gauge().value());
@@ -55,9 +56,12 @@ class WorkerMetricsTest {
     assertEquals(70, h.rowsCopied());
     assertEquals(2, h.rangesDone());
     assertEquals(1, h.rangesFailed());
-    assertEquals(70 * 1000.0 / WorkerMetrics.RATE_WINDOW_MS, h.rowsPerSecond(), 1e-9);
-    assertEquals(0, m.rowsPerSecond(System.currentTimeMillis() + WorkerMetrics.RATE_WINDOW_MS
-        + 1000), "rows finished before the window no longer count in the rate");
+    long now = System.currentTimeMillis();
+    assertEquals(7, m.rowsPerSecond(started + 10_000), 1e-9, "70 rows in the worker's 10 s");
+    assertEquals(70 * 1000.0 / WorkerMetrics.RATE_WINDOW_MS, m.rowsPerSecond(now + 25_000), 1e-9,
+        "70 rows in the last 30 s, the worker being older");
+    assertEquals(0, m.rowsPerSecond(now + WorkerMetrics.RATE_WINDOW_MS + 1000),
+        "rows finished before the window no longer count in the rate");
     assertEquals(h, Heartbeat.fromBytes(h.toBytes()), "a heartbeat survives the broker");
   }
 

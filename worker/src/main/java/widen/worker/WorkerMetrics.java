@@ -35,9 +35,16 @@ final class WorkerMetrics {
   private final AtomicLong failedTotal = new AtomicLong();
   /** (finished at, rows) of the copy ranges finished within the window. */
   private final Deque<long[]> recent = new ArrayDeque<>();
+  private final long startedAt;
 
   WorkerMetrics(MeterRegistry registry) {
+    this(registry, System.currentTimeMillis());
+  }
+
+  /** {@code startedAtMillis}: the worker's start, so a young worker's rate is not diluted. */
+  WorkerMetrics(MeterRegistry registry, long startedAtMillis) {
     this.registry = registry;
+    this.startedAt = startedAtMillis;
     rowsCopied = Counter.builder("widen.worker.rows.copied")
         .description("Rows this worker copied (committed in the target)").register(registry);
     done = outcome("done");
@@ -79,14 +86,18 @@ final class WorkerMetrics {
     }
   }
 
-  /** Rows per second over the last {@link #RATE_WINDOW_MS} (or since the first range). */
+  /**
+   * Rows per second over the last {@link #RATE_WINDOW_MS}, or since the worker started if that is
+   * more recent (at least a second).
+   */
   double rowsPerSecond(long nowMillis) {
     synchronized (recent) {
       while (!recent.isEmpty() && recent.peekFirst()[0] < nowMillis - RATE_WINDOW_MS) {
         recent.removeFirst();
       }
       long rows = recent.stream().mapToLong(r -> r[1]).sum();
-      return rows * 1000.0 / RATE_WINDOW_MS;
+      long window = Math.min(RATE_WINDOW_MS, Math.max(1000, nowMillis - startedAt));
+      return rows * 1000.0 / window;
     }
   }
 
