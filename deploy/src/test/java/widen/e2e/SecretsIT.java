@@ -42,7 +42,7 @@ class SecretsIT {
   private static final Pattern HTTP_PORT = Pattern.compile("coordinator HTTP on port (\\d+)");
   // Every path the coordinator serves or may serve; an unknown one answers 404, also grepped.
   private static final List<String> PATHS = List.of("/health/live", "/health/ready", "/metrics",
-      "/status", "/history/%s", "/history/%s?limit=x", "/no/such/endpoint");
+      "/status", "/api/status", "/", "/history/%s", "/history/%s?limit=x", "/no/such/endpoint");
 
   @TempDir
   Path logs;
