@@ -5,6 +5,16 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
+import static widen.deploy.DeployFiles.COMPOSE;
+import static widen.deploy.DeployFiles.DEPLOY;
+import static widen.deploy.DeployFiles.ROOT;
+import static widen.deploy.DeployFiles.composeEnvironment;
+import static widen.deploy.DeployFiles.composeMountSource;
+import static widen.deploy.DeployFiles.composeServices;
+import static widen.deploy.DeployFiles.list;
+import static widen.deploy.DeployFiles.loadAll;
+import static widen.deploy.DeployFiles.map;
+
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -41,9 +51,6 @@ import widen.queue.Topology;
  * config; the Grafana dashboard queries only metrics widen exports, and each of them.
  */
 class DeployManifestsIT {
-  private static final Path ROOT = Path.of("").toAbsolutePath().getParent();
-  private static final Path DEPLOY = ROOT.resolve("deploy");
-  private static final Path COMPOSE = DEPLOY.resolve("docker/docker-compose.yml");
   private static final Path DOCKERFILE = DEPLOY.resolve("docker/Dockerfile");
   private static final Path K8S_BASE = DEPLOY.resolve("k8s/base");
   private static final Path KEDA = DEPLOY.resolve("k8s/keda/scaledobject.yaml");
@@ -94,13 +101,12 @@ class DeployManifestsIT {
 
   @Test
   void composeServicesLoadTheirConfig() throws IOException {
-    Map<String, Object> services = map(map(loadAll(COMPOSE).get(0)), "services");
+    Map<String, Object> services = composeServices();
     List<String> widen = widenServices(services);
     assertEquals(List.of("coordinator", "worker"), widen);
     for (String name : widen) {
       Map<String, Object> svc = map(services, name);
-      Map<String, String> env = new LinkedHashMap<>();
-      map(svc, "environment").forEach((k, v) -> env.put(k, interpolate(String.valueOf(v))));
+      Map<String, String> env = composeEnvironment(svc);
       Path config = composeMountSource(svc, env.get("WIDEN_CONFIG"));
       WidenConfig loaded = load(name, config, env);
       assertFalse(loaded.source().password().isEmpty(), name + " gets the source password");
@@ -151,7 +157,7 @@ class DeployManifestsIT {
     String defaultCommand = instruction(dockerfile, "CMD").replaceAll("[\\[\\]\"]", "").trim();
     assertCommand("Dockerfile CMD", List.of(defaultCommand));
 
-    Map<String, Object> services = map(map(loadAll(COMPOSE).get(0)), "services");
+    Map<String, Object> services = composeServices();
     for (String name : widenServices(services)) {
       Map<String, Object> svc = map(services, name);
       assertEquals(image, svc.get("image"), "compose service " + name + "'s image");
@@ -435,22 +441,6 @@ class DeployManifestsIT {
         .map(Map.Entry::getKey).sorted().toList();
   }
 
-  /** The host file a compose service mounts at {@code containerPath}. */
-  private static Path composeMountSource(Map<String, Object> svc, String containerPath) {
-    for (Object v : list(svc, "volumes")) {
-      String[] parts = String.valueOf(v).split(":");
-      if (parts[1].equals(containerPath)) {
-        return COMPOSE.getParent().resolve(parts[0]).normalize();
-      }
-    }
-    return fail("nothing is mounted at " + containerPath);
-  }
-
-  /** Compose's ${VAR:-default}, with nothing set: the default. */
-  private static String interpolate(String value) {
-    return value.replaceAll("\\$\\{[A-Z_]+:-([^}]*)}", "$1");
-  }
-
   /** A command line the widen command accepts: a subcommand and options it knows. */
   private static void assertCommand(String where, List<String> args) {
     CommandLine cli = new CommandLine(new WidenCli());
@@ -514,37 +504,7 @@ class DeployManifestsIT {
     return Integer.parseInt(m.group(1)) * ("min".equals(m.group(2)) ? 60 : 1);
   }
 
-  private static List<Object> loadAll(Path file) throws IOException {
-    List<Object> docs = new ArrayList<>();
-    for (Object d : new Yaml(new SafeConstructor(new LoaderOptions()))
-        .loadAll(Files.readString(file))) {
-      if (d != null) {
-        docs.add(d);
-      }
-    }
-    return docs;
-  }
-
   private static List<String> strings(List<Object> list) {
     return list.stream().map(String::valueOf).toList();
-  }
-
-  @SuppressWarnings("unchecked")
-  private static Map<String, Object> map(Object o) {
-    assertTrue(o instanceof Map, "a mapping: " + o);
-    return (Map<String, Object>) o;
-  }
-
-  private static Map<String, Object> map(Map<String, Object> parent, String key) {
-    Object o = parent.get(key);
-    assertTrue(o instanceof Map, key + " is a mapping in " + parent.keySet());
-    return map(o);
-  }
-
-  @SuppressWarnings("unchecked")
-  private static List<Object> list(Map<String, Object> parent, String key) {
-    Object o = parent.get(key);
-    assertTrue(o instanceof List, key + " is a list in " + parent.keySet());
-    return (List<Object>) o;
   }
 }
