@@ -52,6 +52,7 @@ final class WidenRun {
     c.put("worker.threads", String.valueOf(THREADS_PER_WORKER));
     // A free port: never collide with a coordinator someone else runs on this machine.
     c.put("http.port", "0");
+    c.put("worker.http_port", "0"); // several workers share this host
     c.put("headroom.sample_seconds", "1");
     c.put("sweep.interval_seconds", "1");
     return WidenConfig.of(c);

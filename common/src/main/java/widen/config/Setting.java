@@ -81,6 +81,9 @@ public enum Setting {
       "Ranges a worker process copies at once (one consumer, prefetch 1, each)."),
   WORKER_DRAIN_SECONDS("worker.drain_seconds", Kind.count(0, 3600), "60",
       "On SIGTERM, how long a worker waits for ranges in hand before handing them back."),
+  WORKER_HTTP_PORT("worker.http_port", Kind.count(0, 65_535), "9101",
+      "A worker's HTTP port for /metrics, /health/live and /health/ready; 0 picks a free port"
+          + " and logs it."),
 
   THROTTLE_ROWS_PER_SECOND("throttle.rows_per_second", Kind.count(0, 1_000_000_000), "0",
       "Rows per second the whole fleet may copy (0: no limit); widen throttle changes it while"
@@ -129,12 +132,16 @@ public enum Setting {
   READ_KEY_COLUMN("read.key_column", Kind.NAME, "student_module_id",
       "Column the history read API selects by (GET /history/{key}); it must be indexed."),
   HTTP_PORT("http.port", Kind.count(0, 65_535), "8407",
-      "The coordinator's HTTP port (read API); 0 picks a free port and logs it."),
+      "The coordinator's HTTP port (dashboard, /api/status, /metrics, /health, read API); 0"
+          + " picks a free port and logs it."),
   HTTP_TOKEN("http.token", Kind.SECRET, "",
       "Bearer token the coordinator's control endpoints (flip, retry-failed, pause...) require;"
           + " empty switches them off. Reads need no token."),
   HTTP_TOKEN_FILE("http.token_file", Kind.FILE, "",
       "File holding http.token (instead of http.token)."),
+  LOG_FORMAT("log.format", Kind.choice("text", "json"), "text",
+      "Log lines as text, or as one JSON object per line (with migration, range and worker as"
+          + " fields) for a log collector."),
   CLEANUP_BATCH_ROWS("cleanup.batch_rows", Kind.count(1, 1_000_000), "20000",
       "widen cleanup --slow-delete deletes the old table's rows this many at a time."),
   CLEANUP_PAUSE_MS("cleanup.pause_ms", Kind.count(0, 600_000), "3000",

@@ -25,6 +25,9 @@ import widen.config.WidenConfig;
  *       error, for operators; the ledger is what says which ranges are parked now.
  *   <li>{@code <ns>.control}: a fanout exchange on which the coordinator broadcasts pause and
  *       throttle ({@link ControlState}) each second; every worker listens on a queue of its own.
+ *   <li>{@code <ns>.heartbeat}: a fanout exchange on which every worker says every few seconds
+ *       who it is and what it holds ({@link Heartbeat}); the coordinator listens on a queue of
+ *       its own and keeps the fleet in memory.
  * </ul>
  * Dead-lettering is at-least-once (which quorum queues offer with reject-publish overflow), so a
  * broker crash during a hand-over cannot lose a range. Declaring is idempotent, so the
@@ -62,6 +65,10 @@ public record Topology(String namespace, int deliveryLimit) {
     return namespace + ".control";
   }
 
+  public String heartbeat() {
+    return namespace + ".heartbeat";
+  }
+
   public void declare(Channel ch) throws IOException {
     Map<String, Object> tasks = deadLetterTo(results());
     tasks.put("x-delivery-limit", deliveryLimit);
@@ -70,6 +77,7 @@ public record Topology(String namespace, int deliveryLimit) {
     declare(ch, results(), quorum());
     declare(ch, parked(), quorum());
     ch.exchangeDeclare(control(), "fanout", true);
+    ch.exchangeDeclare(heartbeat(), "fanout", true);
   }
 
   private static void declare(Channel ch, String queue, Map<String, Object> args)
@@ -111,6 +119,7 @@ public record Topology(String namespace, int deliveryLimit) {
       ch.queueDelete(q);
     }
     ch.exchangeDelete(control());
+    ch.exchangeDelete(heartbeat());
   }
 
   private static Map<String, Object> quorum() {

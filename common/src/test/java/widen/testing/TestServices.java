@@ -114,6 +114,7 @@ public final class TestServices {
     c.put("target.table", targetTable);
     c.put("control.schema", control.name());
     c.put("http.port", "0");
+    c.put("worker.http_port", "0"); // several workers share this host
     c.put("headroom.sample_seconds", "1");
     c.put("flip.quiet_seconds", "1");
     c.put("sweep.interval_seconds", "1");

@@ -55,6 +55,7 @@ public final class Coordinator implements AutoCloseable {
   private FlipAdvisor advisor;
   private final HighWaterMark marks;
   private CoordinatorHttp http;
+  private final FleetRoster roster = new FleetRoster();
   private Throttle throttle;
   private Connection src;
   private Connection dst;
@@ -84,6 +85,7 @@ public final class Coordinator implements AutoCloseable {
    */
   public Phase run() throws SQLException, IOException, InterruptedException, TimeoutException {
     String schema = config.get(Setting.CONTROL_SCHEMA);
+    org.slf4j.MDC.put("migration", config.migrationId()); // on every line of this thread
     control = Databases.pool(config.target(), 3, "widen-ledger");
     ledger = new Ledger(control, schema, config.migrationId());
     throttle = new Throttle(config, ledger);
@@ -93,7 +95,7 @@ public final class Coordinator implements AutoCloseable {
         : firstFromMark());
     takeLock(found);
     // Before anything is written: a port in use is refused with nothing changed.
-    http = new CoordinatorHttp(config, tables, ledger);
+    http = new CoordinatorHttp(config, tables, ledger, roster, owner);
     try {
       http.start(config.getInt(Setting.HTTP_PORT));
     } catch (Exception e) {
@@ -401,6 +403,7 @@ public final class Coordinator implements AutoCloseable {
     Topology topology = Topology.of(config);
     Channel ch = broker.createChannel();
     topology.declare(ch);
+    roster.listen(broker, topology);
     board = new TaskBoard(ledger, new TaskPublisher(ch, topology),
         new ResultInbox(broker.createChannel(), topology), config.getInt(Setting.COPY_MAX_ATTEMPTS),
         new Backoff(config.getLong(Setting.RETRY_DELAY_MS),

@@ -463,6 +463,46 @@ public final class Ledger {
         migrationId, seconds);
   }
 
+  /**
+   * Rows of finished copy ranges and the seconds from the first one's start to the last one's
+   * end: the copy's average rate, pauses included.
+   */
+  public double[] copyAverage() throws SQLException {
+    return jdbc.one("SELECT COALESCE(SUM(rows_copied), 0), COALESCE(TIMESTAMPDIFF(MICROSECOND,"
+        + " MIN(started_at), MAX(finished_at)) / 1e6, 0) FROM " + ranges
+        + " WHERE migration_id = ? AND kind = 'COPY' AND state = 'DONE'",
+        rs -> new double[] {rs.getLong(1), rs.getDouble(2)}, migrationId).orElseThrow();
+  }
+
+  /**
+   * The ranges of one kind cut into at most {@code buckets} runs of consecutive range ids, each
+   * {first range id, last range id, lowest id, highest id, pending, queued, done, failed}: one
+   * grouped scan, so a dashboard of 100,000 ranges stays small and fast.
+   */
+  public List<long[]> rangeMap(RangeTask.Kind kind, int buckets) throws SQLException {
+    return jdbc.list("SELECT FLOOR((r.range_id - b.first) * ? / (b.last - b.first + 1)) AS bucket,"
+        + " MIN(r.range_id), MAX(r.range_id), MIN(r.lo), MAX(r.hi), SUM(r.state = 'PENDING'),"
+        + " SUM(r.state = 'QUEUED'), SUM(r.state = 'DONE'), SUM(r.state = 'FAILED') FROM " + ranges
+        + " r JOIN (SELECT MIN(range_id) AS first, MAX(range_id) AS last FROM " + ranges
+        + " WHERE migration_id = ? AND kind = ?) b WHERE r.migration_id = ? AND r.kind = ?"
+        + " GROUP BY bucket ORDER BY bucket",
+        rs -> new long[] {rs.getLong(2), rs.getLong(3), rs.getLong(4), rs.getLong(5),
+            rs.getLong(6), rs.getLong(7), rs.getLong(8), rs.getLong(9)},
+        buckets, migrationId, kind.name(), migrationId, kind.name());
+  }
+
+  /**
+   * Rows copied per {@code bucketSeconds} over the last {@code buckets} of them, each
+   * {bucket start in epoch seconds, rows}, by the time each range finished.
+   */
+  public List<long[]> throughput(int bucketSeconds, int buckets) throws SQLException {
+    return jdbc.list("SELECT FLOOR(UNIX_TIMESTAMP(finished_at) / ?) * ?, SUM(rows_copied) FROM "
+        + ranges + " WHERE migration_id = ? AND kind = 'COPY' AND state = 'DONE'"
+        + " AND finished_at > NOW(6) - INTERVAL ? SECOND GROUP BY 1 ORDER BY 1",
+        rs -> new long[] {rs.getLong(1), rs.getLong(2)}, bucketSeconds, bucketSeconds,
+        migrationId, bucketSeconds * buckets);
+  }
+
   private List<LedgerRange> selectRanges(String where, Object... args) throws SQLException {
     Object[] all = new Object[args.length + 1];
     all[0] = migrationId;

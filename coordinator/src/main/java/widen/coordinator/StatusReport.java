@@ -12,14 +12,30 @@ import widen.db.Databases;
 
 /**
  * {@code widen status}: the migration as the ledger tells it, for a terminal. Reads only, so it
- * can run anywhere the target database is reachable, while the coordinator runs or not. After
+ * can run anywhere the target database is reachable, while the coordinator runs or not; only the
+ * fleet's heartbeats come from the coordinator ({@link FleetReport}). After
  * COMPLETE it also reads the old table's largest id: a row written there after the final sweep
  * would be lost when the old table is cleaned up, so it is flagged loudly.
  */
 public final class StatusReport {
   private StatusReport() {}
 
+  /** The report from the ledger alone. */
   public static String render(WidenConfig config) throws SQLException {
+    return render(config, false, null);
+  }
+
+  /**
+   * The report with the fleet from the coordinator at {@code coordinatorUrl}, or when null from
+   * the ledger's coordinator host on http.port.
+   */
+  public static String renderWithFleet(WidenConfig config, String coordinatorUrl)
+      throws SQLException {
+    return render(config, true, coordinatorUrl);
+  }
+
+  private static String render(WidenConfig config, boolean fleet, String coordinatorUrl)
+      throws SQLException {
     try (HikariDataSource db = Databases.pool(config.target(), 1, "widen-status")) {
       Ledger ledger = new Ledger(db, config.get(Setting.CONTROL_SCHEMA), config.migrationId());
       Optional<Migration> m = ledger.migration();
@@ -30,7 +46,9 @@ public final class StatusReport {
       List<Sweep> sweeps = ledger.sweeps();
       long late = m.get().phase() == Phase.COMPLETE ? rowsAfter(config, m.get(),
           sweeps.get(sweeps.size() - 1).mark()) : 0;
-      return render(m.get(), Progress.read(ledger), sweeps, late, ledger.control());
+      return render(m.get(), Progress.read(ledger), sweeps, late, ledger.control())
+          + (!fleet ? "" : FleetReport.render(coordinatorUrl != null ? coordinatorUrl
+              : FleetReport.defaultUrl(m.get(), config.getInt(Setting.HTTP_PORT))));
     }
   }
 

@@ -98,6 +98,19 @@ final class TaskBoard {
 
   private void record(RangeResult r) throws SQLException, IOException, InterruptedException,
       TimeoutException {
+    // The lines logged for this result carry its range and worker (fields with log.format=json).
+    org.slf4j.MDC.put("range", Integer.toString(r.task().rangeId()));
+    org.slf4j.MDC.put("worker", r.worker());
+    try {
+      recordResult(r);
+    } finally {
+      org.slf4j.MDC.remove("range");
+      org.slf4j.MDC.remove("worker");
+    }
+  }
+
+  private void recordResult(RangeResult r) throws SQLException, IOException,
+      InterruptedException, TimeoutException {
     RangeTask task = r.task();
     Optional<LedgerRange> known = ledger.range(task.rangeId());
     if (known.isEmpty() || !known.get().range().equals(task.range())

@@ -67,7 +67,9 @@ public final class WidenCli implements Runnable {
       if (file == null && fromEnv != null && !fromEnv.isBlank()) {
         file = Path.of(fromEnv);
       }
-      return WidenConfig.load(file, System.getenv(), base);
+      WidenConfig config = WidenConfig.load(file, System.getenv(), base);
+      LogFormat.apply(config);
+      return config;
     }
 
     /** One operator action against the migration's ledger; returns its message. */

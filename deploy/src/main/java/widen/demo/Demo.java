@@ -46,7 +46,8 @@ public final class Demo {
       "target.user", "root",
       "headroom.sample_seconds", "2",
       "flip.quiet_seconds", "3",
-      "sweep.interval_seconds", "2");
+      "sweep.interval_seconds", "2",
+      "worker.http_port", "0"); // the workers share this host: each picks a free port
   /** The simulated application's write rate into the old table, then the new one. */
   private static final int APP_ROWS_PER_SECOND = 50;
 

@@ -114,6 +114,25 @@ class BadInputIT {
   }
 
   @Test
+  void anUnknownLogFormatIsNamed() throws Exception {
+    config.put("log.format", "xml");
+    refused("config key log.format is 'xml': use one of text, json");
+  }
+
+  @Test
+  void aWorkerPortInUseIsNamed() throws Exception {
+    assertEquals(0, CliRun.run(config, dir, "prepare").code());
+    try (java.net.ServerSocket taken = new java.net.ServerSocket(0)) {
+      config.put("worker.http_port", Integer.toString(taken.getLocalPort()));
+      String line = run("worker");
+      assertTrue(line.contains("cannot listen on worker.http_port " + taken.getLocalPort()),
+          line);
+      assertTrue(line.contains("choose another port (0 picks a free one)"), line);
+    }
+    assertFalse(Queues.exist(WidenConfig.of(withValidKeysOnly())), "no queue declared");
+  }
+
+  @Test
   void aTargetCounterTooLowForTheNewRowsIsRefused() throws Exception {
     refused("target AUTO_INCREMENT is 1, not above the source's max id 2147483647");
   }
@@ -292,6 +311,7 @@ class BadInputIT {
   private Map<String, String> withValidKeysOnly() {
     Map<String, String> valid = new LinkedHashMap<>(config);
     valid.remove("copy.bach_rows");
+    valid.remove("log.format");
     valid.remove("broker.password");
     valid.put("broker.url", TestServices.amqpUrl());
     return valid;

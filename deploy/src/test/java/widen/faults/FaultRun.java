@@ -78,6 +78,7 @@ final class FaultRun implements AutoCloseable {
     c.put("control.schema", run.ctlDb);
     c.put("broker.url", brokerUrl);
     c.put("http.port", "0");
+    c.put("worker.http_port", "0"); // several workers share this host
     // Ranges small enough that every fault lands in the middle of the backfill.
     c.put("plan.range_rows", "1000");
     c.put("retry.delay_ms", "200");

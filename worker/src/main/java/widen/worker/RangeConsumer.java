@@ -10,6 +10,7 @@ import java.sql.SQLException;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
 import widen.Backoff;
 import widen.db.Databases;
 import widen.db.MysqlErrors;
@@ -44,14 +45,16 @@ final class RangeConsumer extends DefaultConsumer {
   private final int inPlaceTries;
   private final long unreachableMillis;
   private final ThrottleGate gate;
+  private final WorkerMetrics metrics;
   private volatile boolean busy;
   private volatile boolean stopping;
 
   RangeConsumer(Channel channel, RangeCopier copier, RangeVerifier verifier, Topology topology,
       String migrationId, String workerId, int inPlaceTries, long unreachableMillis,
-      ThrottleGate gate) {
+      ThrottleGate gate, WorkerMetrics metrics) {
     super(channel);
     this.gate = gate;
+    this.metrics = metrics;
     this.inPlaceTries = inPlaceTries;
     this.unreachableMillis = unreachableMillis;
     this.copier = copier;
@@ -88,6 +91,9 @@ final class RangeConsumer extends DefaultConsumer {
   public void handleDelivery(String tag, Envelope envelope, AMQP.BasicProperties props,
       byte[] body) throws IOException {
     busy = true;
+    // Pool threads serve every consumer of this worker, so the context is set per delivery.
+    MDC.put("migration", migrationId);
+    MDC.put("worker", workerId);
     try {
       RangeTask task;
       try {
@@ -114,7 +120,16 @@ final class RangeConsumer extends DefaultConsumer {
         return;
       }
       long began = System.currentTimeMillis();
-      RangeResult result = run(task);
+      // Every line logged for this range carries it (log.format=json makes them fields).
+      MDC.put("range", Integer.toString(task.rangeId()));
+      metrics.started(workerId, task);
+      RangeResult result = null;
+      try {
+        result = run(task);
+      } finally {
+        MDC.remove("range");
+        metrics.finished(workerId, task, result);
+      }
       getChannel().basicPublish("", topology.results(), Topology.PERSISTENT, result.toBytes());
       getChannel().waitForConfirmsOrDie(CONFIRM_TIMEOUT_MS);
       getChannel().basicAck(envelope.getDeliveryTag(), false);

@@ -46,10 +46,17 @@ public final class Worker implements AutoCloseable {
   private HikariDataSource target;
   private ExecutorService dispatch;
   private Connection broker;
+  private final WorkerObserver observer;
 
   public Worker(WidenConfig config) {
     this.config = config;
     this.id = ProcessIdentity.current();
+    this.observer = new WorkerObserver(id, config.getInt(Setting.WORKER_THREADS));
+  }
+
+  /** The port of /metrics and /health (the chosen one when worker.http_port is 0). */
+  public int httpPort() {
+    return observer.port();
   }
 
   public String id() {
@@ -84,6 +91,8 @@ public final class Worker implements AutoCloseable {
     verifier = new RangeVerifier(source, target, tables, copier,
         config.getBoolean(Setting.VERIFY_DELETE_EXTRA), hash);
     topology = Topology.of(config);
+    // Before the first task: a port in use fails the start with nothing taken.
+    observer.listen(config.getInt(Setting.WORKER_HTTP_PORT), this::notReady);
     // One dispatch thread per consumer, so every consumer copies in parallel with the others,
     // and one more for the control listener, which must be heard while every consumer is busy
     // or waiting out a pause (with no thread left it would never hear "resume").
@@ -97,6 +106,7 @@ public final class Worker implements AutoCloseable {
       for (int i = 0; i < threads; i++) {
         consumers.add(openConsumer(i));
       }
+      observer.sendHeartbeats(broker.createChannel(), topology, supervisor);
     } catch (IOException | java.util.concurrent.TimeoutException e) {
       throw new WidenException("cannot set up the queues on the broker: " + e.getMessage(), e);
     }
@@ -108,7 +118,7 @@ public final class Worker implements AutoCloseable {
   private RangeConsumer openConsumer(int slot) throws IOException {
     RangeConsumer c = new RangeConsumer(broker.createChannel(), copier, verifier, topology,
         config.migrationId(), id + "/" + (slot + 1), config.getInt(Setting.RETRY_IN_PLACE_TRIES),
-        config.getLong(Setting.RETRY_UNREACHABLE_SECONDS) * 1000, gate);
+        config.getLong(Setting.RETRY_UNREACHABLE_SECONDS) * 1000, gate, observer.metrics());
     c.start();
     return c;
   }
@@ -129,6 +139,23 @@ public final class Worker implements AutoCloseable {
         }
       }
     }
+  }
+
+  /** Why this worker would not take a task now; empty when it would. */
+  private List<String> notReady() {
+    List<String> why = new java.util.ArrayList<>();
+    if (draining) {
+      why.add("draining: stopping after the ranges in hand");
+    }
+    if (broker == null || !broker.isOpen()) {
+      why.add("no broker connection (reconnecting)");
+    }
+    long closed = consumers.stream().filter(c -> !c.getChannel().isOpen()).count();
+    if (closed > 0 || consumers.isEmpty()) {
+      why.add((consumers.isEmpty() ? "no" : closed + " of " + consumers.size())
+          + " consumers on the task queue " + (consumers.isEmpty() ? "yet" : "closed"));
+    }
+    return why;
   }
 
   /**
@@ -152,6 +179,7 @@ public final class Worker implements AutoCloseable {
   @Override
   public void close() {
     supervisor.shutdownNow();
+    observer.close();
     try {
       if (broker != null && broker.isOpen()) {
         broker.close(5_000);

@@ -23,6 +23,9 @@ public final class WorkerMain {
     Signal.handle(new Signal("TERM"), s -> stop.countDown());
     Signal.handle(new Signal("INT"), s -> stop.countDown());
     try (Worker worker = new Worker(config)) {
+      // The main thread's lines (start, drain, stop); consumer threads set their own.
+      org.slf4j.MDC.put("migration", config.migrationId());
+      org.slf4j.MDC.put("worker", worker.id());
       worker.start();
       stop.await();
       log.info("worker {} stopping: no new ranges, finishing the ones in hand", worker.id());
