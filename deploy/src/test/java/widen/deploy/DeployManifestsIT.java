@@ -350,6 +350,9 @@ class DeployManifestsIT {
    */
   private WidenConfig podConfig(Map<String, Map<String, Object>> k8s, Map<String, Object> pod,
       Map<String, Object> container) throws IOException {
+    Map<String, Object> security = map(pod, "securityContext");
+    assertEquals(security.get("runAsGroup"), security.get("fsGroup"),
+        "mounted Secrets belong to the group the process runs as");
     Map<String, String> env = new LinkedHashMap<>();
     for (Object e : list(container, "env")) {
       Map<?, ?> var = (Map<?, ?>) e;
@@ -393,6 +396,9 @@ class DeployManifestsIT {
         Map<String, Object> volume = secretMounts.get(path.getParent().toString());
         assertNotNull(volume, e.getKey() + " " + path + " is in no mounted Secret");
         String secretName = (String) map(volume, "secret").get("secretName");
+        Object mode = map(volume, "secret").get("defaultMode");
+        assertTrue(mode instanceof Integer && (((Integer) mode) & 040) != 0,
+            "the Secret's files are group-readable (fsGroup), not only root's: " + mode);
         Map<String, Object> secret = k8s.get("Secret/" + secretName);
         assertNotNull(secret, "Secret " + secretName + " exists");
         Object value = map(secret, "stringData").get(path.getFileName().toString());
