@@ -1,5 +1,6 @@
 package widen.cli;
 
+import java.util.List;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import widen.demo.Demo;
@@ -16,8 +17,19 @@ final class DemoCommand extends WidenCli.ConfiguredCommand {
       defaultValue = "2")
   int workers;
 
+  @Option(names = "--coordinator-netns", paramLabel = "NS", description = "Run the coordinator"
+      + " in this network namespace (ip netns exec, needs root), as on a host of its own; the"
+      + " multi-host rehearsal deploy/rehearsal/run uses it.")
+  String coordinatorNetns;
+
+  @Option(names = "--worker-netns", paramLabel = "NS", split = ",", description = "Run the"
+      + " workers in these network namespaces (comma-separated, worker i in the i-th, round"
+      + " robin), as on hosts of their own.")
+  List<String> workerNetns = List.of();
+
   @Override
   public Integer call() throws Exception {
-    return new Demo(loadConfig(Demo.DEFAULTS), rows, workers).run() ? 0 : 1;
+    return new Demo(loadConfig(Demo.DEFAULTS), rows, workers, coordinatorNetns, workerNetns)
+        .run() ? 0 : 1;
   }
 }

@@ -54,11 +54,26 @@ public final class Demo {
   private final WidenConfig config;
   private final long rows;
   private final int workers;
+  private final String coordinatorNetns;
+  private final List<String> workerNetns;
 
   public Demo(WidenConfig config, long rows, int workers) {
+    this(config, rows, workers, null, List.of());
+  }
+
+  /**
+   * A demo whose coordinator runs in network namespace {@code coordinatorNetns} (null: this one)
+   * and whose worker i runs in {@code workerNetns[i % size]} (empty: this one), each started with
+   * {@code ip netns exec}: as on hosts of their own, the multi-host rehearsal
+   * (deploy/rehearsal/run).
+   */
+  public Demo(WidenConfig config, long rows, int workers, String coordinatorNetns,
+      List<String> workerNetns) {
     this.config = config;
     this.rows = rows;
     this.workers = workers;
+    this.coordinatorNetns = coordinatorNetns;
+    this.workerNetns = List.copyOf(workerNetns);
   }
 
   /** Runs the demo; true when both tables hold the same rows. */
@@ -82,11 +97,18 @@ public final class Demo {
     say("starting 1 coordinator and %d workers (logs in %s)", workers, logs);
     Map<String, String> env = config.asEnvironment();
     WidenProcess coordinator = WidenProcess.start("coordinator", env,
-        fresh(logs.resolve("coordinator.log")), "coordinator");
+        fresh(logs.resolve("coordinator.log")), inNetns(coordinatorNetns), "coordinator");
+    if (coordinatorNetns != null) {
+      say("  the coordinator runs in network namespace %s", coordinatorNetns);
+    }
     List<WidenProcess> fleet = new ArrayList<>();
     for (int i = 1; i <= workers; i++) {
+      String netns = workerNetns.isEmpty() ? null : workerNetns.get((i - 1) % workerNetns.size());
       fleet.add(WidenProcess.start("worker-" + i, env, fresh(logs.resolve("worker-" + i + ".log")),
-          "worker"));
+          inNetns(netns), "worker"));
+      if (netns != null) {
+        say("  worker-%d runs in network namespace %s", i, netns);
+      }
     }
     long copyStart = System.nanoTime();
     boolean flipped = false;
@@ -210,6 +232,11 @@ public final class Demo {
   private static DbEndpoint withoutDatabase(DbEndpoint db) {
     String url = db.url().replaceFirst("//([^/]+)/[^/?]+", "//$1/information_schema");
     return new DbEndpoint(db.role(), url, db.user(), db.password(), db.table());
+  }
+
+  /** The launcher that starts a process in network namespace {@code netns} (null: none). */
+  private static List<String> inNetns(String netns) {
+    return netns == null ? List.of() : List.of("ip", "netns", "exec", netns);
   }
 
   private static Path fresh(Path log) throws java.io.IOException {
