@@ -229,8 +229,9 @@ public final class Ledger {
       throws SQLException {
     jdbc.inTransaction(c -> {
       insertRanges(c, planned);
-      Jdbc.update(c, "UPDATE " + migrations + " SET planned_through = ?, planning_done = ?"
-          + (planningDone ? ", phase = 'BACKFILLING'" : "") + " WHERE id = ?", plannedThrough,
+      // The backfill begins with its first ranges: planning goes on while they are copied.
+      Jdbc.update(c, "UPDATE " + migrations + " SET planned_through = ?, planning_done = ?,"
+          + " phase = IF(phase = 'PLANNED', 'BACKFILLING', phase) WHERE id = ?", plannedThrough,
           planningDone, migrationId);
     });
   }
