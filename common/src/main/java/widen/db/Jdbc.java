@@ -66,6 +66,15 @@ public final class Jdbc {
     return one(sql, rs -> rs.getLong(1), args).orElse(0L);
   }
 
+  /** A connection that is gone cannot take it; the pool then drops it, so there is no more to do. */
+  private static void restoreAutoCommit(Connection c) {
+    try {
+      c.setAutoCommit(true);
+    } catch (SQLException gone) {
+      // nothing: see above
+    }
+  }
+
   /** Runs {@code work} in one transaction: committed if it returns, rolled back if it throws. */
   public void inTransaction(Work work) throws SQLException {
     try (Connection c = db.getConnection()) {
@@ -74,10 +83,16 @@ public final class Jdbc {
         work.run(c);
         c.commit();
       } catch (SQLException | RuntimeException e) {
-        c.rollback();
+        // On a lost connection the rollback fails too; the first error is the one that tells
+        // the caller what happened (a lost connection is recoverable, "closed" is not).
+        try {
+          c.rollback();
+        } catch (SQLException r) {
+          e.addSuppressed(r);
+        }
         throw e;
       } finally {
-        c.setAutoCommit(true);
+        restoreAutoCommit(c);
       }
     }
   }
