@@ -66,8 +66,25 @@ public final class Jdbc {
     return one(sql, rs -> rs.getLong(1), args).orElse(0L);
   }
 
-  /** A connection that is gone cannot take it; the pool then drops it, so there is no more to do. */
-  private static void restoreAutoCommit(Connection c) {
+  /**
+   * Rolls back after {@code failure}. On a lost connection the rollback fails too (the pool has
+   * closed it by then: "Connection is closed"); {@code failure} is what tells the caller what
+   * happened (a lost connection is waited out or reconnected, "closed" would not be), so the
+   * rollback's error is only added to it.
+   */
+  public static void rollBack(Connection c, Exception failure) {
+    try {
+      c.rollback();
+    } catch (SQLException r) {
+      failure.addSuppressed(r);
+    }
+  }
+
+  /**
+   * Back to autocommit, after a transaction. A connection that is gone cannot take it, and the
+   * pool drops it anyway, so its error is of no use to anyone and would hide the real one.
+   */
+  public static void restoreAutoCommit(Connection c) {
     try {
       c.setAutoCommit(true);
     } catch (SQLException gone) {
@@ -83,13 +100,7 @@ public final class Jdbc {
         work.run(c);
         c.commit();
       } catch (SQLException | RuntimeException e) {
-        // On a lost connection the rollback fails too; the first error is the one that tells
-        // the caller what happened (a lost connection is recoverable, "closed" is not).
-        try {
-          c.rollback();
-        } catch (SQLException r) {
-          e.addSuppressed(r);
-        }
+        rollBack(c, e);
         throw e;
       } finally {
         restoreAutoCommit(c);

@@ -56,6 +56,13 @@ public final class MysqlErrors {
       if (t instanceof java.io.IOException) {
         return true; // the socket under the driver: reset, closed, cut off mid-row (EOF)
       }
+      if (t instanceof com.mysql.cj.exceptions.StatementIsClosedException
+          || t instanceof com.mysql.cj.exceptions.ConnectionIsClosedException) {
+        // What Connector/J raises from its own clean-up (clearBatch after executeBatch, say)
+        // once the link died under a statement, in place of the link failure. widen uses no
+        // statement or connection after closing it, so here it means the connection was lost.
+        return true;
+      }
       if (t instanceof SQLException s) {
         int code = s.getErrorCode();
         if (code == SERVER_GONE || code == LOST_CONNECTION || code == READ_ONLY

@@ -13,6 +13,13 @@ import widen.testing.TestDatabase;
 import widen.testing.TestServices;
 
 class JdbcTest {
+  private static void killSelf(TestDatabase db, java.sql.Connection c) throws SQLException {
+    try (var st = c.createStatement(); var rs = st.executeQuery("SELECT CONNECTION_ID()")) {
+      rs.next();
+      db.execute("KILL " + rs.getLong(1));
+    }
+  }
+
   @Test
   void aConnectionLostInATransactionFailsWithTheLossNotWithTheFailedRollback() throws Exception {
     try (TestDatabase db = TestDatabase.create("jdbc");
@@ -22,12 +29,7 @@ class JdbcTest {
       Jdbc jdbc = new Jdbc(pool);
       SQLException e = assertThrows(SQLException.class, () -> jdbc.inTransaction(c -> {
         Jdbc.update(c, "INSERT INTO t VALUES (1)");
-        long self;
-        try (var st = c.createStatement(); var rs = st.executeQuery("SELECT CONNECTION_ID()")) {
-          rs.next();
-          self = rs.getLong(1);
-        }
-        db.execute("KILL " + self); // as a database restart would, mid-transaction
+        killSelf(db, c); // as a database restart would, mid-transaction
         Jdbc.update(c, "INSERT INTO t VALUES (2)");
       }));
       assertTrue(MysqlErrors.isTransient(e), "a lost connection, which a reconnect cures: " + e);

@@ -17,6 +17,18 @@ class MysqlErrorsTest {
   }
 
   @Test
+  void theDriversClosedStatementAfterADeadLinkIsAConnectionLoss() {
+    // As Connector/J's executeBatch threw it when fault scenario 4 killed the ledger's server:
+    // its clean-up (clearBatch) found the statement closed, and that replaced the link failure.
+    SQLException fromClearBatch = new SQLException("No operations allowed after statement closed.",
+        "S1009", 0, new com.mysql.cj.exceptions.StatementIsClosedException());
+    assertTrue(MysqlErrors.isConnectionLoss(fromClearBatch));
+    assertTrue(MysqlErrors.isConnectionLoss(new SQLException("closed", "S1009", 0,
+        new com.mysql.cj.exceptions.ConnectionIsClosedException())));
+    assertFalse(MysqlErrors.isConnectionLoss(new SQLException("syntax", "42000", 1064)));
+  }
+
+  @Test
   void lostServersFailoversAndPoolTimeoutsAreConnectionLosses() {
     assertTrue(MysqlErrors.isConnectionLoss(new SQLException("gone", "HY000", 2006)));
     assertTrue(MysqlErrors.isConnectionLoss(new SQLException("lost", "HY000", 2013)));

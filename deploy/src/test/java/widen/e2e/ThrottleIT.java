@@ -83,13 +83,13 @@ class ThrottleIT {
     assertEquals(0, statusRun.waitFor(60));
     assertTrue(statusRun.tail(30).contains("PAUSED"), statusRun.tail(30));
 
+    // The rate is set while paused, so the backfill cannot run out before it is measured (an
+    // unthrottled fleet copies these 80 ranges in a few seconds).
+    long rate = 2_000;
+    assertEquals(0, fleet.run("throttle", Long.toString(rate)));
     assertEquals(0, fleet.run("resume"));
     long resumedAt = done();
     awaitDone(resumedAt + 3, coordinator);
-
-    long rate = 2_000;
-    assertEquals(0, fleet.run("throttle", Long.toString(rate)));
-    Thread.sleep(2_500);
     long before = rowsCopied();
     Thread.sleep(6_000);
     long copied = rowsCopied() - before;
@@ -97,8 +97,9 @@ class ThrottleIT {
     assertTrue(copied <= rate * 6 + 2 * RANGE_ROWS, "at most " + rate + " rows/s for 6 s (plus"
         + " the range in hand), copied " + copied);
 
-    assertEquals(0, fleet.run("throttle", "0"));
+    // Held by the probe before the rate is lifted, again so that the backfill is not over first.
     tables.control.execute("INSERT INTO hold VALUES (1)");
+    assertEquals(0, fleet.run("throttle", "0"));
     assertHeld(3);
     statusRun = fleet.start("status");
     assertEquals(0, statusRun.waitFor(60));

@@ -11,6 +11,7 @@ import com.mysql.cj.jdbc.JdbcConnection;
 import com.mysql.cj.jdbc.JdbcStatement;
 import com.zaxxer.hikari.HikariDataSource;
 import javax.sql.DataSource;
+import widen.db.Jdbc;
 import widen.range.IdRange;
 import widen.sql.CopySql;
 
@@ -119,11 +120,13 @@ public final class RangeCopier {
         dst.commit();
         return rows;
       } catch (SQLException | RuntimeException e) {
-        dst.rollback();
+        Jdbc.rollBack(dst, e);
         throw e;
       } finally {
-        dst.setAutoCommit(true);
-        dst.setTransactionIsolation(isolation);
+        Jdbc.restoreAutoCommit(dst);
+        if (!dst.isClosed()) {
+          dst.setTransactionIsolation(isolation);
+        }
       }
     }
   }
