@@ -53,7 +53,7 @@ final class CopyLoop {
         Connection planning = Databases.connect(config.source())) {
       CopyMethod method;
       try (Connection dst = target.getConnection()) {
-        method = CopyMethod.throughWorker(config.get(Setting.COPY_LOAD_DATA), dst, pair.target());
+        method = CopyMethod.throughWorker(config.get(Setting.COPY_LOAD_DATA), dst, pair);
       }
       RangeCopier copier = new RangeCopier(source, target, pair.copySql(), pair.binaryColumns(),
           config.getInt(Setting.COPY_BATCH_ROWS), method, pair.loadSql());

@@ -66,9 +66,10 @@ public enum Setting {
           + " source), always (refuse to start otherwise), never."),
   COPY_LOAD_DATA("copy.load_data", Kind.choice("auto", "always", "never"), "auto",
       "Through the worker (not pushed down), stream each range into one LOAD DATA LOCAL INFILE"
-          + " instead of multi-row upserts: auto (when the target server has local_infile on and"
-          + " the target table no DELETE trigger and no foreign key pointing at it), always"
-          + " (refuse to start otherwise), never."),
+          + " instead of multi-row upserts: auto (when the target server has local_infile on, the"
+          + " target user DELETE, and the target table no DELETE trigger, no foreign key pointing"
+          + " at it and no column the copy does not write), always (refuse to start otherwise),"
+          + " never."),
   COPY_MAX_ATTEMPTS("copy.max_attempts", Kind.count(1, 1000), "5",
       "Attempts at a range before it is parked with its error."),
   RETRY_IN_PLACE_TRIES("retry.in_place_tries", Kind.count(1, 100), "4",

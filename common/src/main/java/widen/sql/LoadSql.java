@@ -16,8 +16,9 @@ import java.util.List;
  *
  * <p>REPLACE is the idempotent choice here, and equal in effect to the upsert only because the
  * target has no unique key but the primary key ({@code TablePair} refuses any other), no
- * DELETE trigger and no foreign key pointing at it ({@code widen.worker.CopyMethod} checks):
- * the server then overwrites a row that exists in place rather than deleting it.
+ * DELETE trigger, no foreign key pointing at it and no column the copy leaves out
+ * ({@code widen.worker.CopyMethod} checks): the server then overwrites a row that exists in
+ * place rather than deleting it, and every column it writes is one the upsert would write.
  *
  * <p>The stream carries each value as the bytes the source sent, which for text is the source
  * column's own character set (the driver asks for results unconverted). So the file is binary,

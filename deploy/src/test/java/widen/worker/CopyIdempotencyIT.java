@@ -28,6 +28,7 @@ class CopyIdempotencyIT {
   HikariDataSource source;
   HikariDataSource target;
   TablePair pair;
+  WidenConfig config;
   private RangeCopier copier;
 
   /**
@@ -41,7 +42,7 @@ class CopyIdempotencyIT {
   @BeforeEach
   void setUp() throws Exception {
     tables = Csmh.create("idem", 5_000, true);
-    WidenConfig config = WidenConfig.of(TestServices.config("idem", tables.source,
+    config = WidenConfig.of(TestServices.config("idem", tables.source,
         CsmhFixture.SOURCE_TABLE, tables.target, CsmhFixture.TARGET_TABLE, tables.control));
     source = Databases.pool(config.source(), 2, "test-source");
     target = Databases.pool(config.target(), 2, "test-target");

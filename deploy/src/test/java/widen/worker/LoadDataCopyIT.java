@@ -92,20 +92,34 @@ class LoadDataCopyIT extends CopyIdempotencyIT {
   @Test
   void replaceIsChosenOnlyWhereItEqualsTheUpsert() throws Exception {
     try (Connection t = target.getConnection()) {
-      assertEquals(CopyMethod.LOAD, CopyMethod.throughWorker("auto", t, pair.target()));
-      assertEquals(CopyMethod.UPSERT, CopyMethod.throughWorker("never", t, pair.target()));
+      assertEquals(CopyMethod.LOAD, CopyMethod.throughWorker("auto", t, pair));
+      assertEquals(CopyMethod.UPSERT, CopyMethod.throughWorker("never", t, pair));
       tables.target.execute("CREATE TABLE audit (id BIGINT UNSIGNED)");
       tables.target.execute("CREATE TRIGGER on_delete AFTER DELETE ON "
           + CsmhFixture.TARGET_TABLE + " FOR EACH ROW INSERT INTO audit VALUES (OLD.id)");
-      assertEquals(CopyMethod.UPSERT, CopyMethod.throughWorker("auto", t, pair.target()));
+      assertEquals(CopyMethod.UPSERT, CopyMethod.throughWorker("auto", t, pair));
       WidenException refused = assertThrows(WidenException.class,
-          () -> CopyMethod.throughWorker("always", t, pair.target()));
+          () -> CopyMethod.throughWorker("always", t, pair));
       assertTrue(refused.getMessage().contains("DELETE trigger"), refused.getMessage());
       tables.target.execute("DROP TRIGGER on_delete");
       tables.target.execute("CREATE TABLE child (id INT PRIMARY KEY, parent BIGINT UNSIGNED,"
           + " FOREIGN KEY (parent) REFERENCES " + CsmhFixture.TARGET_TABLE
           + " (id) ON DELETE CASCADE) ENGINE=InnoDB");
-      assertEquals(CopyMethod.UPSERT, CopyMethod.throughWorker("auto", t, pair.target()));
+      assertEquals(CopyMethod.UPSERT, CopyMethod.throughWorker("auto", t, pair));
+    }
+  }
+
+  @Test
+  void aTargetColumnTheCopyDoesNotWriteGetsUpserts() throws Exception {
+    // An application column of the new table only: REPLACE would reset it on every re-copy.
+    tables.target.execute("ALTER TABLE " + CsmhFixture.TARGET_TABLE
+        + " ADD COLUMN note VARCHAR(20) NOT NULL DEFAULT 'none'");
+    try (Connection s = source.getConnection(); Connection t = target.getConnection()) {
+      TablePair widened = TablePair.inspect(s, t, config.source(), config.target());
+      assertEquals(CopyMethod.UPSERT, CopyMethod.throughWorker("auto", t, widened));
+      WidenException refused = assertThrows(WidenException.class,
+          () -> CopyMethod.throughWorker("always", t, widened));
+      assertTrue(refused.getMessage().contains("(note)"), refused.getMessage());
     }
   }
 
@@ -115,9 +129,9 @@ class LoadDataCopyIT extends CopyIdempotencyIT {
         + tables.target.name() + "`.*");
         Connection t = java.sql.DriverManager.getConnection(tables.target.url(), user.name(),
             user.password())) {
-      assertEquals(CopyMethod.UPSERT, CopyMethod.throughWorker("auto", t, pair.target()));
+      assertEquals(CopyMethod.UPSERT, CopyMethod.throughWorker("auto", t, pair));
       WidenException refused = assertThrows(WidenException.class,
-          () -> CopyMethod.throughWorker("always", t, pair.target()));
+          () -> CopyMethod.throughWorker("always", t, pair));
       assertTrue(refused.getMessage().contains("lacks DELETE"), refused.getMessage());
     }
   }

@@ -8,6 +8,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import widen.WidenException;
 import widen.db.Privileges;
+import java.util.List;
+import widen.schema.Column;
+import widen.schema.TablePair;
 import widen.schema.TableShape;
 
 /**
@@ -29,12 +32,12 @@ public enum CopyMethod {
    * LOAD unless {@code loadMode} is never or the target cannot take it; {@code always} refuses to
    * start instead of falling back, so a benchmark or an operator gets the method they asked for.
    */
-  public static CopyMethod throughWorker(String loadMode, Connection dst, TableShape target)
+  public static CopyMethod throughWorker(String loadMode, Connection dst, TablePair tables)
       throws SQLException {
     if (loadMode.equals("never")) {
       return UPSERT;
     }
-    String why = loadObstacle(dst, target);
+    String why = loadObstacle(dst, tables);
     if (why == null) {
       log.info("copy.load_data={}: each range is streamed into one LOAD DATA LOCAL INFILE",
           loadMode);
@@ -51,12 +54,21 @@ public enum CopyMethod {
   /**
    * Why LOAD DATA ... REPLACE could differ from the upsert or cannot run, or null. REPLACE of an
    * existing row is an in-place update only when no DELETE trigger would fire and no foreign key
-   * could cascade; otherwise the server deletes and re-inserts it. The server asks for DELETE
+   * could cascade; otherwise the server deletes and re-inserts it. Even in place, it writes
+   * every column: one the copy does not name gets its default, where the upsert leaves it. The server asks for DELETE
    * on the table whatever it does, so a user without it (the upsert needs none) cannot load.
    */
-  private static String loadObstacle(Connection dst, TableShape t) throws SQLException {
+  private static String loadObstacle(Connection dst, TablePair tables) throws SQLException {
+    TableShape t = tables.target();
     if (!on(dst, "SELECT @@GLOBAL.local_infile")) {
       return "the target server has local_infile off";
+    }
+    List<String> notCopied = t.columns().stream().filter(c -> !c.generated())
+        .map(Column::name).filter(n -> tables.mapping().columns().stream()
+            .noneMatch(n::equalsIgnoreCase)).toList();
+    if (!notCopied.isEmpty()) {
+      return "the target has columns the copy does not write (" + String.join(", ", notCopied)
+          + "), which REPLACE would set back to their defaults where the upsert keeps them";
     }
     if (!Privileges.mayDelete(dst, t.database(), t.table())) {
       return "the target user lacks DELETE on the table, which LOAD DATA ... REPLACE needs";

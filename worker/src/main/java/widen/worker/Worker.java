@@ -76,7 +76,7 @@ public final class Worker implements AutoCloseable {
       tables = TablePair.inspect(src, dst, config.source(), config.target());
       method = Pushdown.decide(config.get(Setting.COPY_PUSHDOWN), src, dst, tables)
           ? CopyMethod.PUSHDOWN
-          : CopyMethod.throughWorker(config.get(Setting.COPY_LOAD_DATA), dst, tables.target());
+          : CopyMethod.throughWorker(config.get(Setting.COPY_LOAD_DATA), dst, tables);
       hash = TableChecksum.Hash.bestFor(src, dst);
       // A read-only target user fails here once, not on every range it would take and park.
       Privileges.requireUpsert(dst, "target", tables.target().database(), tables.target().table(),
