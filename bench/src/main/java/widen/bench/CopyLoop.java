@@ -86,13 +86,13 @@ final class CopyLoop {
         while (!bounds.empty()
             && (next = planner.next(planning, after, bounds.max(), sizer.nextRows()))
                 .isPresent()) {
-          queue.put(next.get().range());
+          hand(queue, next.get().range(), copiers);
           after = next.get().range().hi();
           ranges++;
         }
       } finally {
         for (int i = 0; i < threads; i++) {
-          queue.put(END);
+          hand(queue, END, copiers);
         }
       }
       for (Future<?> f : copiers) {
@@ -111,5 +111,21 @@ final class CopyLoop {
     }
     return new Result(name, check.rows(), seconds, "first start to last finish",
         check.complete(), false, note);
+  }
+
+  /**
+   * Puts {@code range} on the bounded queue; if every copier has died (a copy failed), their
+   * error instead of waiting for ever for room they will never make.
+   */
+  private static void hand(BlockingQueue<IdRange> queue, IdRange range, List<Future<?>> copiers)
+      throws Exception {
+    while (!queue.offer(range, 1, java.util.concurrent.TimeUnit.SECONDS)) {
+      if (copiers.stream().allMatch(Future::isDone)) {
+        for (Future<?> f : copiers) {
+          f.get(); // throws the copier's failure
+        }
+        throw new IllegalStateException("every copier stopped with ranges left");
+      }
+    }
   }
 }
