@@ -15,7 +15,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 import widen.Backoff;
 import widen.config.WidenConfig;
 import widen.db.Databases;
@@ -222,7 +221,7 @@ public final class ScaleSimulation {
         }
         statusQueries(ledger);
         ledgerSize(control);
-        hold(ch, topology, board, ranges);
+        hold(ch, topology, ranges);
       } finally {
         topology.delete(ch);
       }
@@ -276,7 +275,7 @@ public final class ScaleSimulation {
   }
 
   /** Every range published at once, as if none had been taken yet: the broker's worst case. */
-  private void hold(Channel ch, Topology topology, TaskBoard board, long ranges)
+  private void hold(Channel ch, Topology topology, long ranges)
       throws Exception {
     TaskPublisher publisher = new TaskPublisher(ch, topology);
     List<RangeTask> batch = new ArrayList<>();
@@ -320,13 +319,10 @@ public final class ScaleSimulation {
     }
   }
 
-  private static final AtomicLong peakHeap = new AtomicLong();
-
   private static void heap(String when) {
     System.gc();
     Runtime r = Runtime.getRuntime();
     long used = r.totalMemory() - r.freeMemory();
-    peakHeap.accumulateAndGet(used, Math::max);
     say("heap %s: %,.0f MiB in use after GC (of at most %,d MiB)", when, used / 1048576.0,
         r.maxMemory() >> 20);
   }

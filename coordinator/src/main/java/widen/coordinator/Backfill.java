@@ -26,6 +26,8 @@ final class Backfill {
   static final int PLAN_BATCH = 200;
   static final int RANGES_AHEAD_PER_CONSUMER = 4;
   static final int MIN_AHEAD = 8;
+  /** The fleet's size changes slowly: the broker is asked at most this often, not each step. */
+  static final long CONSUMERS_TTL_MS = 1000;
 
   private final Ledger ledger;
   private final TaskBoard board;
@@ -37,6 +39,8 @@ final class Backfill {
   private int nextRangeId;
   /** Whether the last step filled all the room it had: more may be planned at once. */
   private boolean hungry = true;
+  private int consumers;
+  private long consumersAt = Long.MIN_VALUE;
 
   Backfill(Ledger ledger, TaskBoard board, RangePlanner planner, RangeSizer sizer, Migration m,
       int nextRangeId) {
@@ -64,10 +68,19 @@ final class Backfill {
     return !planningDone && hungry;
   }
 
+  private int consumers() throws IOException {
+    long now = System.currentTimeMillis();
+    if (now - consumersAt >= CONSUMERS_TTL_MS) {
+      consumers = board.consumers();
+      consumersAt = now;
+    }
+    return consumers;
+  }
+
   /** Plans, records and publishes as many ranges as there is room for, up to a batch. */
   void step(Connection src) throws SQLException, IOException, InterruptedException,
       TimeoutException {
-    long ahead = Math.max(MIN_AHEAD, (long) RANGES_AHEAD_PER_CONSUMER * board.consumers());
+    long ahead = Math.max(MIN_AHEAD, (long) RANGES_AHEAD_PER_CONSUMER * consumers());
     int room = (int) Math.min(PLAN_BATCH, ahead - ledger.open(RangeTask.Kind.COPY));
     hungry = room > 0;
     if (room <= 0) {

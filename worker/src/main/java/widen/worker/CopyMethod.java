@@ -34,21 +34,37 @@ public enum CopyMethod {
    */
   public static CopyMethod throughWorker(String loadMode, Connection dst, TablePair tables)
       throws SQLException {
-    if (loadMode.equals("never")) {
-      return UPSERT;
+    return chosen("copy.load_data", loadMode, () -> loadObstacle(dst, tables),
+        "each range is streamed into one LOAD DATA LOCAL INFILE", "rows are written as upserts",
+        "") ? LOAD : UPSERT;
+  }
+
+  /** What stands in the way of a faster method, or null: asked only when the mode allows it. */
+  interface Obstacle {
+    String find() throws SQLException;
+  }
+
+  /**
+   * The one rule of copy.pushdown and copy.load_data: never says no; auto says yes unless
+   * {@code obstacle} finds something, then logs it; always refuses to start over it, so an
+   * operator or a benchmark gets the method asked for or a one-line reason naming the key.
+   */
+  static boolean chosen(String key, String mode, Obstacle obstacle, String yes, String no,
+      String orFix) throws SQLException {
+    if (mode.equals("never")) {
+      return false;
     }
-    String why = loadObstacle(dst, tables);
+    String why = obstacle.find();
     if (why == null) {
-      log.info("copy.load_data={}: each range is streamed into one LOAD DATA LOCAL INFILE",
-          loadMode);
-      return LOAD;
+      log.info("{}={}: {}", key, mode, yes);
+      return true;
     }
-    if (loadMode.equals("always")) {
-      throw new WidenException("copy.load_data is always, but " + why
-          + ": set copy.load_data to auto or never");
+    if (mode.equals("always")) {
+      throw new WidenException(key + " is always, but " + why + ": set " + key
+          + " to auto or never" + orFix);
     }
-    log.info("copy.load_data=auto: rows are written as upserts ({})", why);
-    return UPSERT;
+    log.info("{}=auto: {} ({})", key, no, why);
+    return false;
   }
 
   /**

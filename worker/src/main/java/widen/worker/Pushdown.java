@@ -4,9 +4,6 @@ import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-import widen.WidenException;
 import widen.schema.TablePair;
 import widen.sql.Sql;
 
@@ -16,28 +13,14 @@ import widen.sql.Sql;
  * table, since the whole INSERT ... SELECT runs on the target connection.
  */
 final class Pushdown {
-  private static final Logger log = LoggerFactory.getLogger(Pushdown.class);
-
   private Pushdown() {}
 
   /** True to push ranges down; {@code mode} is auto, always or never. */
   static boolean decide(String mode, Connection src, Connection dst, TablePair tables)
       throws SQLException {
-    if (mode.equals("never")) {
-      return false;
-    }
-    String why = obstacle(src, dst, tables);
-    if (why == null) {
-      log.info("copy.pushdown={}: source and target share a server; each range is one"
-          + " INSERT ... SELECT there", mode);
-      return true;
-    }
-    if (mode.equals("always")) {
-      throw new WidenException("copy.pushdown is always, but " + why
-          + ": set copy.pushdown to auto or never, or grant the target user SELECT on the source");
-    }
-    log.info("copy.pushdown=auto: rows go through the worker ({})", why);
-    return false;
+    return CopyMethod.chosen("copy.pushdown", mode, () -> obstacle(src, dst, tables),
+        "source and target share a server; each range is one INSERT ... SELECT there",
+        "rows go through the worker", ", or grant the target user SELECT on the source");
   }
 
   /** Why the copy cannot be pushed down, or null if it can. */

@@ -17,7 +17,8 @@ import java.util.Arrays;
  * (plus the driver's packet), whatever the range's size.
  */
 final class RowTextStream extends InputStream {
-  private static final byte[] HEX = "0123456789ABCDEF".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+  private static final byte[] HEX =
+      "0123456789ABCDEF".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
   /** A buffer grown past this for one huge row is let go again after that row. */
   private static final int KEEP = 1 << 20;
 
@@ -30,6 +31,7 @@ final class RowTextStream extends InputStream {
   private boolean exhausted;
   /** A failure reading the source; the driver sees only an IOException, the copier this. */
   private SQLException failure;
+  private final byte[] one = new byte[1];
 
   RowTextStream(ResultSet rows, boolean[] hex) {
     this.rows = rows;
@@ -48,7 +50,6 @@ final class RowTextStream extends InputStream {
 
   @Override
   public int read() throws IOException {
-    byte[] one = new byte[1];
     return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
   }
 

@@ -10,7 +10,6 @@ import java.util.Deque;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicLong;
 import widen.queue.Heartbeat;
 import widen.queue.RangeResult;
 import widen.queue.RangeTask;
@@ -30,9 +29,6 @@ final class WorkerMetrics {
   private final Counter failed;
   private final Map<RangeTask.Kind, Timer> timers = new java.util.EnumMap<>(RangeTask.Kind.class);
   private final Map<String, String> inHand = new ConcurrentHashMap<>();
-  private final AtomicLong rowsTotal = new AtomicLong();
-  private final AtomicLong doneTotal = new AtomicLong();
-  private final AtomicLong failedTotal = new AtomicLong();
   /** (finished at, rows) of the copy ranges finished within the window. */
   private final Deque<long[]> recent = new ArrayDeque<>();
   private final long startedAt;
@@ -76,10 +72,8 @@ final class WorkerMetrics {
     timers.get(task.kind()).record(Duration.ofMillis(result.finishedAtMillis()
         - result.startedAtMillis()));
     (result.ok() ? done : failed).increment();
-    (result.ok() ? doneTotal : failedTotal).incrementAndGet();
     if (result.ok() && task.kind() == RangeTask.Kind.COPY) {
       rowsCopied.increment(result.rows());
-      rowsTotal.addAndGet(result.rows());
       synchronized (recent) {
         recent.addLast(new long[] {result.finishedAtMillis(), result.rows()});
       }
@@ -104,6 +98,7 @@ final class WorkerMetrics {
   Heartbeat heartbeat(String worker, String host, int threads, int httpPort) {
     long now = System.currentTimeMillis();
     return new Heartbeat(worker, host, threads, httpPort, List.copyOf(inHand.values()),
-        rowsPerSecond(now), rowsTotal.get(), doneTotal.get(), failedTotal.get(), now);
+        rowsPerSecond(now), (long) rowsCopied.count(), (long) done.count(),
+        (long) failed.count(), now);
   }
 }
