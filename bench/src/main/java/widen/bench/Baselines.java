@@ -83,7 +83,7 @@ final class Baselines {
     }
     tables.recreateTarget(Tables.SOURCE);
     Bench.settle();
-    String server = " -h" + Tables.HOST + " -P" + Tables.PORT + " -u" + Tables.USER;
+    String server = " -h" + Tables.HOST + " -P" + Tables.port() + " -u" + Tables.USER;
     String pipe = dump + server + " --single-transaction --no-create-info --skip-triggers"
         + " --complete-insert " + Tables.SOURCE_DB + " " + Tables.SOURCE + " | " + client + server
         + " " + Tables.TARGET_DB;
@@ -112,7 +112,7 @@ final class Baselines {
     }
     tables.recreateTarget();
     Bench.settle();
-    String dsn = "h=" + Tables.HOST + ",P=" + Tables.PORT + ",u=" + Tables.USER + ",A=utf8mb4";
+    String dsn = "h=" + Tables.HOST + ",P=" + Tables.port() + ",u=" + Tables.USER + ",A=utf8mb4";
     List<String> cmd = new ArrayList<>(List.of(tool,
         "--source", dsn + ",D=" + Tables.SOURCE_DB + ",t=" + Tables.SOURCE,
         "--dest", dsn + ",D=" + Tables.TARGET_DB + ",t=" + Tables.TARGET,

@@ -65,6 +65,7 @@ public final class Bench {
             }
           }
         }
+        case "--port" -> System.setProperty(Tables.PORT_PROPERTY, args[++i]);
         case "-h", "--help" -> usage(null);
         default -> usage("unknown argument " + args[i]);
       }
@@ -89,7 +90,8 @@ public final class Bench {
     if (problem != null) {
       System.err.println("bench: " + problem);
     }
-    System.err.println("usage: bench/run [--rows N] [--only NAME,...]   (default 2,000,000 rows)");
+    System.err.println("usage: bench/run [--rows N] [--only NAME,...] [--port P]   (default 2,000,000"
+        + " rows, MariaDB on port 3306; bench/own-server starts another)");
     System.err.println("contenders: " + String.join(",", NAMES));
     System.exit(problem == null ? 0 : 2);
   }
@@ -234,11 +236,12 @@ public final class Bench {
         rows);
     String mariadb;
     try (Connection c = Tables.server()) {
-      mariadb = String.format("MariaDB %s (innodb_buffer_pool_size %s MiB,"
-          + " innodb_flush_log_at_trx_commit %s, log_bin %s)",
-          Tables.variable(c, "version"),
+      mariadb = String.format("MariaDB %s on port %d (innodb_buffer_pool_size %s MiB,"
+          + " innodb_flush_log_at_trx_commit %s, log_bin %s, innodb_autoinc_lock_mode %s)",
+          Tables.variable(c, "version"), Tables.port(),
           Long.parseLong(Tables.variable(c, "innodb_buffer_pool_size")) >> 20,
-          Tables.variable(c, "innodb_flush_log_at_trx_commit"), Tables.variable(c, "log_bin"));
+          Tables.variable(c, "innodb_flush_log_at_trx_commit"), Tables.variable(c, "log_bin"),
+          Tables.variable(c, "innodb_autoinc_lock_mode"));
     }
     note("machine: %d cores (nproc), %.1f GiB RAM; %s; JVM %s %s", nproc(), memGib(), mariadb,
         System.getProperty("java.vm.name"), System.getProperty("java.runtime.version"));

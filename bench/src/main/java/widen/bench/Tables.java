@@ -21,7 +21,8 @@ import widen.verify.TableChecksum;
  */
 final class Tables {
   static final String HOST = "127.0.0.1";
-  static final int PORT = 3306;
+  /** The server's port: 3306, or another server's from {@code bench/run --port}. */
+  static final String PORT_PROPERTY = "widen.bench.port";
   static final String USER = "root";
   static final String SOURCE_DB = "widen_bench_src";
   static final String TARGET_DB = "widen_bench_dst";
@@ -34,8 +35,12 @@ final class Tables {
 
   private TableChecksum.Sum sourceSum;
 
+  static int port() {
+    return Integer.parseInt(System.getProperty(PORT_PROPERTY, "3306"));
+  }
+
   static String url(String database) {
-    return "jdbc:mysql://" + HOST + ":" + PORT + "/" + database;
+    return "jdbc:mysql://" + HOST + ":" + port() + "/" + database;
   }
 
   static DbEndpoint source() {

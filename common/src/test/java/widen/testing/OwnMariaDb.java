@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
@@ -28,9 +29,11 @@ public final class OwnMariaDb implements AutoCloseable {
   private final int port;
   private final Path dir;
   private final Thread hook;
+  private final List<String> options;
   private Process process;
 
-  private OwnMariaDb(String name, String host, int port, Path dir) {
+  private OwnMariaDb(String name, String host, int port, Path dir, List<String> options) {
+    this.options = List.copyOf(options);
     this.name = name;
     this.host = host;
     this.port = port;
@@ -45,11 +48,18 @@ public final class OwnMariaDb implements AutoCloseable {
    */
   public static OwnMariaDb start(String name, String bindAddress) throws IOException,
       SQLException {
+    return start(name, bindAddress, List.of());
+  }
+
+  /** As {@link #start(String, String)}, with more mariadbd {@code options} (--name=value). */
+  public static OwnMariaDb start(String name, String bindAddress, List<String> options)
+      throws IOException, SQLException {
     // Short: the socket's path in it must fit in 108 bytes.
     String safe = name.replaceAll("[^A-Za-z0-9_-]", "_");
     Path dir = Files.createTempDirectory("widen-mdb-" + safe.substring(0,
         Math.min(20, safe.length())) + "-");
-    OwnMariaDb db = new OwnMariaDb(name, bindAddress, Processes.freePort(bindAddress), dir);
+    OwnMariaDb db = new OwnMariaDb(name, bindAddress, Processes.freePort(bindAddress), dir,
+        options);
     try {
       // Install creates root only for loopback addresses; tests connect from namespaces too,
       // and the readiness check itself comes from the bind address. Grants need the privilege
@@ -81,7 +91,7 @@ public final class OwnMariaDb implements AutoCloseable {
 
   /** Starts mariadbd on this server's port and data directory and waits until it answers. */
   private void launch() throws IOException, SQLException {
-    process = new ProcessBuilder(MARIADBD, "--no-defaults",
+    List<String> command = new ArrayList<>(List.of(MARIADBD, "--no-defaults",
         "--datadir=" + dataDir(),
         "--port=" + port,
         "--bind-address=" + host,
@@ -92,7 +102,9 @@ public final class OwnMariaDb implements AutoCloseable {
         "--skip-log-bin",
         "--innodb-buffer-pool-size=128M",
         "--innodb-log-file-size=8M",
-        "--log-error=" + errorLog())
+        "--log-error=" + errorLog()));
+    command.addAll(options);
+    process = new ProcessBuilder(command)
         .redirectErrorStream(true)
         .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("stdout.log").toFile()))
         .start();

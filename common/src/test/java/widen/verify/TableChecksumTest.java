@@ -108,6 +108,35 @@ class TableChecksumTest {
     assertEquals(a, sum("b"));
   }
 
+  /**
+   * Each side's expression leaves IFNULL out only where its own column cannot be NULL, and
+   * prints temporal values with six digits: NOT NULL datetime and time columns of the source
+   * agree with nullable datetime(6) and time(6) ones of the target, and a microsecond or a NULL
+   * still tells.
+   */
+  @Test
+  void notNullColumnsAgreeWithNullableWiderOnes() throws SQLException {
+    db.execute("CREATE TABLE s (id INT NOT NULL PRIMARY KEY, at DATETIME NOT NULL,"
+        + " t TIME NOT NULL, x DOUBLE NOT NULL, d DATE NOT NULL, y YEAR NOT NULL)");
+    db.execute("CREATE TABLE w (y YEAR, d DATE, x DOUBLE, t TIME(6), at DATETIME(6),"
+        + " id BIGINT UNSIGNED NOT NULL PRIMARY KEY)");
+    for (String table : List.of("s", "w")) {
+      db.execute("INSERT INTO " + table + " (id, at, t, x, d, y) VALUES"
+          + " (1, '2020-01-02 03:04:05', '-838:59:59', 0.1, '2020-02-29', 2020),"
+          + " (2, '1999-12-31 23:59:59', '00:00:01', 1e300, '1999-12-31', 1999)");
+    }
+    List<String> columns = List.of("id", "at", "t", "x", "d", "y");
+    Sum s = TableChecksum.whole(shape("s"), columns, hash()).compute(c);
+    assertEquals(2, s.rows());
+    assertEquals(s, TableChecksum.whole(shape("w"), columns, hash()).compute(c));
+    db.execute("UPDATE w SET at = at + INTERVAL 1 MICROSECOND WHERE id = 1");
+    assertNotEquals(s, TableChecksum.whole(shape("w"), columns, hash()).compute(c));
+    db.execute("UPDATE w SET at = at - INTERVAL 1 MICROSECOND, t = NULL WHERE id = 1");
+    assertNotEquals(s, TableChecksum.whole(shape("w"), columns, hash()).compute(c));
+    db.execute("UPDATE w SET t = '-838:59:59' WHERE id = 1");
+    assertEquals(s, TableChecksum.whole(shape("w"), columns, hash()).compute(c));
+  }
+
   @Test
   void aMissingRowMakesThemDiffer() throws SQLException {
     db.execute("DELETE FROM b WHERE id = 3");
@@ -216,13 +245,13 @@ class TableChecksumTest {
   @Test
   void theSqlUsesTheCanonicalForms() {
     TableShape shape = new TableShape("d", "t", List.of(
-        column("id", "int"), column("created", "datetime")), "id");
+        column("id", "int", false), column("created", "datetime", true)), "id");
     assertEquals("SELECT COUNT(*),"
         + " SUM(CAST(CONV(SUBSTRING(MD5(r), 1, 16), 16, 10) AS UNSIGNED)),"
         + " SUM(CAST(CONV(SUBSTRING(MD5(r), 17, 16), 16, 10) AS UNSIGNED))"
         + " FROM (SELECT CONCAT_WS(',',"
-        + " IFNULL(CONCAT(`id`), '\\\\N'),"
-        + " IFNULL(DATE_FORMAT(`created`, '%Y-%m-%d %H:%i:%s.%f'), '\\\\N')) AS r"
+        + " `id`,"
+        + " IFNULL(CAST(`created` AS DATETIME(6)), '\\\\N')) AS r"
         + " FROM `d`.`t` WHERE `id` > ? AND `id` <= ?) AS canonical_rows",
         TableChecksum.ranged(shape, List.of("id", "created")).sql());
   }
@@ -239,9 +268,10 @@ class TableChecksumTest {
     assertTrue(utf8.contains("IFNULL(CONCAT(LENGTH(`s`), ':', `s`), '\\\\N')"),
         "utf8mb4 text is hashed as it is, without a conversion: " + utf8);
     assertTrue(sql.contains("IFNULL(CONCAT(LENGTH(`bin`), ':', `bin`), '\\\\N')"), sql);
-    assertTrue(sql.contains("TIME_FORMAT(`t`, '%H:%i:%s.%f')"), sql);
-    assertTrue(sql.contains("CONCAT(`d`)"), sql);
-    assertTrue(sql.contains("DATE_FORMAT(`ts`, '%Y-%m-%d %H:%i:%s.%f')"), sql);
+    assertTrue(sql.contains("IFNULL(CAST(`t` AS TIME(6)), '\\\\N')"), sql);
+    assertTrue(sql.contains("IFNULL(`d`, '\\\\N')"), sql);
+    assertTrue(sql.contains("IFNULL(CAST(`ts` AS DATETIME(6)), '\\\\N')"), sql);
+    assertTrue(sql.contains("CONCAT_WS(',', `id`, "), "a NOT NULL column has no IFNULL: " + sql);
     assertTrue(sql.endsWith(" FROM `" + db.name() + "`.`k`) AS canonical_rows"), sql);
     assertEquals(new Sum(0, BigDecimal.ZERO, BigDecimal.ZERO), TableChecksum.whole(shape,
         List.of("id", "s", "bin", "t", "d", "ts")).compute(c));
@@ -254,8 +284,8 @@ class TableChecksumTest {
     }
   }
 
-  private static Column column(String name, String type) {
-    return new Column(name, type, type, false, true, null, null, null, null, null, null, true,
+  private static Column column(String name, String type, boolean nullable) {
+    return new Column(name, type, type, false, nullable, null, null, null, null, null, null, true,
         false, false);
   }
 }

@@ -9,6 +9,7 @@ import widen.WidenException;
 import widen.config.DbEndpoint;
 import widen.config.Setting;
 import widen.config.WidenConfig;
+import widen.db.AutoIncLock;
 import widen.db.Databases;
 import widen.db.Privileges;
 import widen.queue.Broker;
@@ -29,7 +30,8 @@ public final class Preflight {
   private Preflight() {}
 
   /** What the checks found: the table pair and the source's ids at this moment. */
-  public record Checked(TablePair tables, RangePlanner.Bounds bounds) {}
+  /** What passed; {@code writeWarning} is {@link AutoIncLock}'s, or null. */
+  public record Checked(TablePair tables, RangePlanner.Bounds bounds, String writeWarning) {}
 
   /**
    * Runs the checks. With {@code createTarget}, a missing target table is created from the
@@ -55,7 +57,11 @@ public final class Preflight {
           + " not checked for negatives; a negative value would fail its range loudly", c));
       RangePlanner.Bounds bounds = RangePlanner.bounds(src, source.database(), source.table(),
           tables.mapping().primaryKey());
-      return new Checked(tables, bounds);
+      String writeWarning = AutoIncLock.warning(dst, tables.target());
+      if (writeWarning != null) {
+        log.warn("{}", writeWarning);
+      }
+      return new Checked(tables, bounds, writeWarning);
     } catch (SQLException e) {
       throw new WidenException("preflight checks failed: " + Databases.oneLine(e.getMessage())
           + " (check the users' privileges)", e);
