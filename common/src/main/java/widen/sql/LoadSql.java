@@ -5,7 +5,7 @@ import java.util.List;
 
 /**
  * The statement that loads one range into the target from a stream the worker writes
- * ({@code widen.worker.RowTextStream}):
+ * ({@code widen.worker.RowTextChunks}):
  * <pre>
  * LOAD DATA LOCAL INFILE 'widen-range' REPLACE INTO TABLE `smh`.`csmhe` CHARACTER SET binary
  *   FIELDS TERMINATED BY '\t' ESCAPED BY '\\' LINES TERMINATED BY '\n'

@@ -1,5 +1,6 @@
 package widen.worker;
 
+import java.io.InputStream;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -32,7 +33,10 @@ import widen.sql.CopySql;
  * tables, where no row leaves the server at all.
  */
 public final class RangeCopier {
-  /** A batch is flushed at this many bytes even if it has fewer rows, to bound memory. */
+  /**
+   * A batch of upserts is flushed at this many bytes even if it has fewer rows, and a LOAD DATA
+   * chunk holds this many, to bound memory.
+   */
   static final long BATCH_BYTES = 4L << 20;
 
   private final DataSource source;
@@ -132,10 +136,11 @@ public final class RangeCopier {
   }
 
   /**
-   * Streams the range's rows from the source straight into one LOAD DATA on the target. With
-   * LOCAL the server turns what would be an error into a warning (it cannot stop the client's
-   * file midway), so any warning fails the range and its transaction is rolled back: a value the
-   * target would have altered is never committed.
+   * Streams the range's rows from the source into LOAD DATA statements on the target, one per
+   * chunk of {@link #BATCH_BYTES} ({@link RowTextChunks} says why), all in the range's one
+   * transaction. With LOCAL the server turns what would be an error into a warning (it cannot
+   * stop the client's file midway), so any warning fails the range and its transaction is rolled
+   * back: a value the target would have altered is never committed.
    */
   private long load(Connection src, Connection dst, IdRange range) throws SQLException {
     try (PreparedStatement read = src.prepareStatement(sql.select(),
@@ -145,23 +150,20 @@ public final class RangeCopier {
       read.setLong(1, range.lo());
       read.setLong(2, range.hi());
       try (ResultSet rs = read.executeQuery()) {
-        RowTextStream rows = new RowTextStream(rs, binary);
-        load.unwrap(JdbcStatement.class).setLocalInfileInputStream(rows);
-        allowLocalInfile(dst, true);
-        try {
-          load.execute(loadSql);
-        } catch (SQLException e) {
-          throw rows.failure() != null ? rows.failure() : e;
-        } finally {
-          allowLocalInfile(dst, false);
-        }
-        if (rows.failure() != null) {
-          throw rows.failure();
-        }
-        SQLWarning warning = load.getWarnings();
-        if (warning != null) {
-          throw new SQLException("the target would change a value of range " + range
-              + " while loading it (" + warning.getMessage() + "); nothing of it was committed");
+        RowTextChunks rows = new RowTextChunks(rs, binary, (int) BATCH_BYTES);
+        for (InputStream chunk = rows.next(); chunk != null; chunk = rows.next()) {
+          load.unwrap(JdbcStatement.class).setLocalInfileInputStream(chunk);
+          allowLocalInfile(dst, true);
+          try {
+            load.execute(loadSql);
+          } finally {
+            allowLocalInfile(dst, false);
+          }
+          SQLWarning warning = load.getWarnings();
+          if (warning != null) {
+            throw new SQLException("the target would change a value of range " + range
+                + " while loading it (" + warning.getMessage() + "); nothing of it was committed");
+          }
         }
         return rows.rows();
       }

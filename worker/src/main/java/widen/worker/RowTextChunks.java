@@ -1,6 +1,6 @@
 package widen.worker;
 
-import java.io.IOException;
+import java.io.ByteArrayInputStream;
 import java.io.InputStream;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -12,82 +12,59 @@ import java.util.Arrays;
  * bytes that would end a field or a row early, binary columns in hexadecimal.
  *
  * <p>Values are copied as the bytes the server sent, never decoded into Java strings and encoded
- * again: this is both the fastest way and the one that cannot alter a value. The driver pulls
- * from this stream while it sends the file to the target, so one row at a time is in memory
- * (plus the driver's packet), whatever the range's size.
+ * again: this is both the fastest way and the one that cannot alter a value.
+ *
+ * <p>The rows come in chunks of whole rows, each loaded by a statement of its own, and a chunk is
+ * read from the source before its statement starts. That is for InnoDB's AUTO-INC lock: under
+ * {@code innodb_autoinc_lock_mode} 1 a LOAD DATA holds it to its end, so a statement fed straight
+ * from the source would hold it while the source and this worker produce the rows, and every
+ * other thread of the fleet would wait. Read first, a chunk's LOAD holds the lock only while the
+ * target parses and inserts, and the other threads read their next chunks meanwhile. In memory:
+ * one chunk, or one row where a row is larger.
  */
-final class RowTextStream extends InputStream {
+final class RowTextChunks {
   private static final byte[] HEX =
       "0123456789ABCDEF".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
-  /** A buffer grown past this for one huge row is let go again after that row. */
-  private static final int KEEP = 1 << 20;
 
   private final ResultSet rows;
   private final boolean[] hex;
-  private byte[] buf = new byte[64 << 10];
-  private int pos;
+  private final int chunkBytes;
+  private byte[] buf;
   private int len;
   private long count;
   private boolean exhausted;
-  /** A failure reading the source; the driver sees only an IOException, the copier this. */
-  private SQLException failure;
-  private final byte[] one = new byte[1];
 
-  RowTextStream(ResultSet rows, boolean[] hex) {
+  /** Chunks of at least {@code chunkBytes} (but the last), ending where a row ends. */
+  RowTextChunks(ResultSet rows, boolean[] hex, int chunkBytes) {
     this.rows = rows;
     this.hex = hex.clone();
+    this.chunkBytes = chunkBytes;
+    this.buf = new byte[chunkBytes + (64 << 10)];
   }
 
-  /** Rows handed to the driver so far. */
+  /** Rows read into chunks so far. */
   long rows() {
     return count;
   }
 
-  /** The source's error if reading it failed mid-stream, else null. */
-  SQLException failure() {
-    return failure;
-  }
-
-  @Override
-  public int read() throws IOException {
-    return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
-  }
-
-  @Override
-  public int read(byte[] b, int off, int n) throws IOException {
-    if (n == 0) {
-      return 0;
+  /**
+   * Reads and encodes the next rows, until the chunk holds {@code chunkBytes} or the rows run
+   * out; null when there are no more. The stream is valid until the next call.
+   */
+  InputStream next() throws SQLException {
+    if (buf.length > 2 * chunkBytes + (64 << 10)) {
+      buf = new byte[chunkBytes + (64 << 10)]; // let go of what one huge row needed
     }
-    if (pos == len && !fill()) {
-      return -1;
-    }
-    int k = Math.min(n, len - pos);
-    System.arraycopy(buf, pos, b, off, k);
-    pos += k;
-    return k;
-  }
-
-  /** Encodes rows until at least 32 KiB are ready or the rows run out; false at the end. */
-  private boolean fill() throws IOException {
-    if (buf.length > KEEP) {
-      buf = new byte[64 << 10];
-    }
-    pos = 0;
     len = 0;
-    try {
-      while (!exhausted && len < (32 << 10)) {
-        if (rows.next()) {
-          encodeRow();
-          count++;
-        } else {
-          exhausted = true;
-        }
+    while (!exhausted && len < chunkBytes) {
+      if (rows.next()) {
+        encodeRow();
+        count++;
+      } else {
+        exhausted = true;
       }
-    } catch (SQLException e) {
-      failure = e;
-      throw new IOException("reading the source failed: " + e.getMessage(), e);
     }
-    return len > 0;
+    return len == 0 ? null : new ByteArrayInputStream(buf, 0, len);
   }
 
   private void encodeRow() throws SQLException {
