@@ -111,6 +111,9 @@ public final class Coordinator implements AutoCloseable {
     ledger.ensureSchema();
     loadOrCreate();
     resume();
+    if (checked.writeWarning() != null) {
+      log.warn("migration={} {}", config.migrationId(), checked.writeWarning());
+    }
     while (true) {
       try {
         return loop();

@@ -30,7 +30,10 @@ public final class Preflight {
   private Preflight() {}
 
   /** What the checks found: the table pair and the source's ids at this moment. */
-  /** What passed; {@code writeWarning} is {@link AutoIncLock}'s, or null. */
+  /**
+   * What passed; {@code writeWarning} is {@link AutoIncLock}'s, or null: the plan prints it, the
+   * coordinator logs it.
+   */
   public record Checked(TablePair tables, RangePlanner.Bounds bounds, String writeWarning) {}
 
   /**
@@ -57,11 +60,7 @@ public final class Preflight {
           + " not checked for negatives; a negative value would fail its range loudly", c));
       RangePlanner.Bounds bounds = RangePlanner.bounds(src, source.database(), source.table(),
           tables.mapping().primaryKey());
-      String writeWarning = AutoIncLock.warning(dst, tables.target());
-      if (writeWarning != null) {
-        log.warn("{}", writeWarning);
-      }
-      return new Checked(tables, bounds, writeWarning);
+      return new Checked(tables, bounds, AutoIncLock.warning(dst, tables.target()));
     } catch (SQLException e) {
       throw new WidenException("preflight checks failed: " + Databases.oneLine(e.getMessage())
           + " (check the users' privileges)", e);

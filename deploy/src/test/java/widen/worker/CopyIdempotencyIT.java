@@ -32,7 +32,7 @@ class CopyIdempotencyIT {
   private RangeCopier copier;
 
   /**
-   * Rows through the worker as upserts here; {@link LoadDataCopyIT} runs every test streamed into
+   * Rows through the worker as upserts here; {@link LoadDataCopyIT} runs every test loaded by
    * LOAD DATA, {@link PushdownCopyIT} pushed down.
    */
   CopyMethod method() {

@@ -18,8 +18,8 @@ import widen.testing.TestDatabase;
 import widen.testing.TestUser;
 
 /**
- * Every copy test of {@link CopyIdempotencyIT} again with each range streamed into one
- * LOAD DATA LOCAL INFILE, plus what only this method can get wrong: the escaping of the text
+ * Every copy test of {@link CopyIdempotencyIT} again with each range loaded by LOAD DATA LOCAL
+ * INFILE, plus what only this method can get wrong: the escaping of the text
  * stream for every column type, a value the target would alter, and when REPLACE is not safe.
  */
 class LoadDataCopyIT extends CopyIdempotencyIT {

@@ -21,7 +21,7 @@ import widen.schema.TableShape;
 public enum CopyMethod {
   /** One INSERT ... SELECT on the server that holds both tables ({@link Pushdown}). */
   PUSHDOWN,
-  /** Rows streamed from the source into one LOAD DATA LOCAL INFILE per range. */
+  /** Rows read from the source in chunks, each loaded by a LOAD DATA LOCAL INFILE. */
   LOAD,
   /** Rows streamed from the source into multi-row INSERT ... ON DUPLICATE KEY UPDATE batches. */
   UPSERT;
@@ -35,7 +35,7 @@ public enum CopyMethod {
   public static CopyMethod throughWorker(String loadMode, Connection dst, TablePair tables)
       throws SQLException {
     return chosen("copy.load_data", loadMode, () -> loadObstacle(dst, tables),
-        "each range is streamed into one LOAD DATA LOCAL INFILE", "rows are written as upserts",
+        "each range is loaded by LOAD DATA LOCAL INFILE, one per 4 MiB chunk", "rows are written as upserts",
         "") ? LOAD : UPSERT;
   }
 

@@ -151,19 +151,22 @@ public final class RangeCopier {
       read.setLong(2, range.hi());
       try (ResultSet rs = read.executeQuery()) {
         RowTextChunks rows = new RowTextChunks(rs, binary, (int) BATCH_BYTES);
-        for (InputStream chunk = rows.next(); chunk != null; chunk = rows.next()) {
-          load.unwrap(JdbcStatement.class).setLocalInfileInputStream(chunk);
-          allowLocalInfile(dst, true);
-          try {
+        JdbcStatement local = load.unwrap(JdbcStatement.class);
+        // On for this range's statements only, all of them ours.
+        allowLocalInfile(dst, true);
+        try {
+          for (InputStream chunk = rows.next(); chunk != null; chunk = rows.next()) {
+            local.setLocalInfileInputStream(chunk);
             load.execute(loadSql);
-          } finally {
-            allowLocalInfile(dst, false);
+            SQLWarning warning = load.getWarnings();
+            if (warning != null) {
+              throw new SQLException("the target would change a value of range " + range
+                  + " while loading it (" + warning.getMessage() + "); nothing of it was"
+                  + " committed");
+            }
           }
-          SQLWarning warning = load.getWarnings();
-          if (warning != null) {
-            throw new SQLException("the target would change a value of range " + range
-                + " while loading it (" + warning.getMessage() + "); nothing of it was committed");
-          }
+        } finally {
+          allowLocalInfile(dst, false);
         }
         return rows.rows();
       }
