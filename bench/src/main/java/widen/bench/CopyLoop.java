@@ -55,8 +55,8 @@ final class CopyLoop {
       try (Connection dst = target.getConnection()) {
         method = CopyMethod.throughWorker(config.get(Setting.COPY_LOAD_DATA), dst, pair);
       }
-      RangeCopier copier = new RangeCopier(source, target, pair.copySql(), pair.binaryColumns(),
-          config.getInt(Setting.COPY_BATCH_ROWS), method, pair.loadSql());
+      RangeCopier copier = new RangeCopier(source, target, pair,
+          config.getInt(Setting.COPY_BATCH_ROWS), method);
       // As the coordinator does: ranges sized from the speed so far, about four per thread ahead.
       RangeSizer sizer = new RangeSizer(rangeRows, config.getLong(Setting.PLAN_TARGET_RANGE_MS),
           config.getInt(Setting.PLAN_MIN_RANGE_ROWS), config.getInt(Setting.PLAN_MAX_RANGE_ROWS));

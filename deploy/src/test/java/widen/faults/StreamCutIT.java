@@ -43,8 +43,7 @@ class StreamCutIT {
         try (Connection s = source.getConnection(); Connection t = target.getConnection()) {
           pair = TablePair.inspect(s, t, viaProxy, config.target());
         }
-        RangeCopier copier = new RangeCopier(source, target, pair.copySql(),
-            pair.binaryColumns(), 500);
+        RangeCopier copier = new RangeCopier(source, target, pair, 500);
         IdRange all = new IdRange(-1, Integer.MAX_VALUE);
         CompletableFuture<Long> first = CompletableFuture.supplyAsync(() -> {
           try {

@@ -1,10 +1,15 @@
 package widen.worker;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.zaxxer.hikari.HikariDataSource;
 import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.List;
+import java.util.stream.Collectors;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -15,6 +20,7 @@ import widen.demo.CsmhFixture;
 import widen.e2e.Csmh;
 import widen.range.IdRange;
 import widen.schema.TablePair;
+import widen.testing.TestDatabase;
 import widen.testing.TestServices;
 
 /**
@@ -22,6 +28,11 @@ import widen.testing.TestServices;
  * equal to the source: the property that makes redelivery, crashes and retries harmless.
  */
 class CopyIdempotencyIT {
+  private static final String TYPES = "(id %s PRIMARY KEY, vb VARBINARY(300), bl BLOB,"
+      + " bt BIT(10), tx TEXT, lat VARCHAR(40) CHARACTER SET latin1, d DATE, dt DATETIME(6),"
+      + " tm TIME(3), yr YEAR, de DECIMAL(30,10), f FLOAT, db DOUBLE, e ENUM('a','b'),"
+      + " st SET('x','y'), j JSON, u BIGINT UNSIGNED)";
+
   private static final IdRange ALL = new IdRange(-1, Integer.MAX_VALUE);
 
   Csmh tables;
@@ -49,8 +60,7 @@ class CopyIdempotencyIT {
     try (Connection s = source.getConnection(); Connection t = target.getConnection()) {
       pair = TablePair.inspect(s, t, config.source(), config.target());
     }
-    copier = new RangeCopier(source, target, pair.copySql(), pair.binaryColumns(), 500,
-        method(), pair.loadSql());
+    copier = new RangeCopier(source, target, pair, 500, method());
   }
 
   @AfterEach
@@ -115,5 +125,100 @@ class CopyIdempotencyIT {
       assertEquals(true, rs.getString(2).contains("STRICT_ALL_TABLES"));
       assertEquals("utf8mb4", rs.getString(3));
     }
+  }
+
+  @Test
+  void everyTypeAndEveryAwkwardByteArrivesUnchanged() throws Exception {
+    tables.source.execute("CREATE TABLE types " + TYPES.formatted("INT"));
+    tables.target.execute("CREATE TABLE types " + TYPES.formatted("BIGINT UNSIGNED"));
+    String allBytes = "UNHEX('" + hexOfAllBytes() + "')";
+    tables.source.execute("INSERT INTO types VALUES"
+        + " (1, " + allBytes + ", " + allBytes + ", b'1000000001', 'tab\\there\\nnew\\\\back \\\\N"
+        + " NULL nul\\0byte cr\\r end\\\\', 'caf\u00e9', '2024-02-29', '2024-02-29 23:59:59.999999',"
+        + " '-838:59:59.000', 2155, -12345678901234567890.0123456789, 3.4e38, -2.2250738585072014e-308,"
+        + " 'b', 'x,y', '{\"k\": \"v\\\\tw\"}', 18446744073709551615),"
+        + " (2, '', '', b'0', '', '', '1000-01-01', '1000-01-01 00:00:00', '00:00:00', 1901, 0,"
+        + " 0, 0, 'a', '', '[]', 0),"
+        + " (3, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL,"
+        + " NULL, NULL, NULL),"
+        + " (4, '\\\\N', 'N', b'1', '\\\\', '\\t', '2000-01-01', NULL, NULL, NULL, NULL, NULL,"
+        + " NULL, NULL, NULL, NULL, NULL)");
+    // A zero date, which widen copies as it is (the source allowed it once).
+    try (Connection c = tables.source.connect(); var st = c.createStatement()) {
+      st.execute("SET SESSION sql_mode = ''");
+      st.execute("INSERT INTO types (id, d, dt) VALUES (5, '0000-00-00', '0000-00-00 00:00:00')");
+    }
+    RangeCopier types = copierFor("types");
+    assertEquals(5, types.copy(new IdRange(0, 10)));
+    types.copy(new IdRange(0, 10));
+    assertEquals(5, tables.target.queryLong("SELECT COUNT(*) FROM types"), "copied again: not doubled");
+    String[] columns = {"id", "vb", "bl", "bt", "tx", "lat", "d", "dt", "tm", "yr", "de", "f",
+        "db", "e", "st", "j", "u"};
+    assertEquals(rowsAsHex(tables.source, columns), rowsAsHex(tables.target, columns));
+    assertEquals(5, tables.target.queryLong("SELECT COUNT(*) FROM types"));
+  }
+
+  @Test
+  void textInAnotherCharacterSetIsConvertedToTheTargetColumns() throws Exception {
+    tables.source.execute("CREATE TABLE types (id INT PRIMARY KEY,"
+        + " t VARCHAR(20) CHARACTER SET latin1, u VARCHAR(20) CHARACTER SET utf8mb4,"
+        + " l VARCHAR(20) CHARACTER SET latin1)");
+    tables.target.execute("CREATE TABLE types (id BIGINT UNSIGNED PRIMARY KEY,"
+        + " t VARCHAR(20) CHARACTER SET utf8mb4, u VARCHAR(20) CHARACTER SET utf8mb4,"
+        + " l VARCHAR(20) CHARACTER SET latin1)");
+    tables.source.execute("INSERT INTO types VALUES (1, 'caf\u00e9 \u00bd', '\u00e9\u4e2d',"
+        + " 'na\u00efve \u00a3')");
+    RangeCopier copier = copierFor("types");
+    assertEquals(1, copier.copy(new IdRange(0, 10)));
+    try (Connection c = tables.target.connect(); var st = c.createStatement();
+        var rs = st.executeQuery("SELECT t, u, l, HEX(l) FROM types")) {
+      assertTrue(rs.next());
+      assertEquals("caf\u00e9 \u00bd", rs.getString(1));
+      assertEquals("\u00e9\u4e2d", rs.getString(2));
+      assertEquals("na\u00efve \u00a3", rs.getString(3));
+      assertEquals("6E61EF766520A3", rs.getString(4), "latin1 bytes, not UTF-8 ones");
+    }
+    // The upsert binds a value as the source's bytes only where the target column takes them
+    // as they are: latin1 into utf8mb4 goes as a string, for the server to convert.
+    try (Connection s = source.getConnection(); Connection t = target.getConnection()) {
+      var c = WidenConfig.of(TestServices.config("idem", tables.source, "types", tables.target,
+          "types", tables.control));
+      assertArrayEquals(new boolean[] {true, false, true, true},
+          TablePair.inspect(s, t, c.source(), c.target()).byteColumns());
+    }
+  }
+
+  /** A copier by {@link #method} for table {@code table} on both sides (types: its own). */
+  RangeCopier copierFor(String table) throws SQLException {
+    String sourceTable = table.equals("types") ? "types" : CsmhFixture.SOURCE_TABLE;
+    var c = WidenConfig.of(TestServices.config("idem", tables.source, sourceTable, tables.target,
+        table, tables.control));
+    try (Connection s = source.getConnection(); Connection t = target.getConnection()) {
+      TablePair p = TablePair.inspect(s, t, c.source(), c.target());
+      return new RangeCopier(source, target, p, 500, method());
+    }
+  }
+
+  /** Every row, every column as the hexadecimal of its text or bytes, in id order. */
+  private static List<String> rowsAsHex(TestDatabase db, String[] columns) throws SQLException {
+    String fields = java.util.Arrays.stream(columns)
+        .map(c -> "IFNULL(HEX(CAST(" + c + " AS BINARY)), 'null')")
+        .collect(Collectors.joining(", ',', "));
+    try (Connection c = db.connect(); var st = c.createStatement();
+        var rs = st.executeQuery("SELECT CONCAT(" + fields + ") FROM types ORDER BY id")) {
+      List<String> out = new java.util.ArrayList<>();
+      while (rs.next()) {
+        out.add(rs.getString(1));
+      }
+      return out;
+    }
+  }
+
+  private static String hexOfAllBytes() {
+    StringBuilder b = new StringBuilder();
+    for (int i = 0; i < 256; i++) {
+      b.append(String.format("%02X", i));
+    }
+    return b.toString();
   }
 }

@@ -43,7 +43,7 @@ class RangeVerifierIT {
     try (Connection s = source.getConnection(); Connection t = target.getConnection()) {
       pair = TablePair.inspect(s, t, config.source(), config.target());
     }
-    copier = new RangeCopier(source, target, pair.copySql(), pair.binaryColumns(), 500);
+    copier = new RangeCopier(source, target, pair, 500);
     copier.copy(ALL);
   }
 

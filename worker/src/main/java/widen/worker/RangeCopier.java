@@ -14,6 +14,7 @@ import com.zaxxer.hikari.HikariDataSource;
 import javax.sql.DataSource;
 import widen.db.Jdbc;
 import widen.range.IdRange;
+import widen.schema.TablePair;
 import widen.sql.CopySql;
 
 /**
@@ -23,9 +24,11 @@ import widen.sql.CopySql;
  * JDBC client: rows stream from one connection straight into batches on the other with no
  * per-row hops between threads or futures.
  *
- * <p>Values travel as the text the server sends (or as bytes for binary columns) and go back as
- * such: no decoding into Java dates or doubles, so nothing is rounded, shifted by a time zone or
- * rejected (a zero date is copied as it is); the server parses them exactly as it printed them.
+ * <p>Values travel as the bytes the server sends and go back as such: no decoding into Java
+ * dates, doubles or strings, so nothing is rounded, shifted by a time zone or rejected (a zero
+ * date is copied as it is); the server parses them exactly as it printed them. Only text headed
+ * for another character set goes as a Java string, for the target to convert
+ * ({@link TablePair#byteColumns}).
  *
  * <p>How the rows reach the target is the {@link CopyMethod}: loaded as a text stream by
  * {@code LOAD DATA LOCAL INFILE} (the fastest way through the worker), written as multi-row
@@ -42,30 +45,30 @@ public final class RangeCopier {
   private final DataSource source;
   private final DataSource target;
   private final CopySql sql;
-  private final boolean[] binary;
+  /** Per column in copy order: hexadecimal in a LOAD DATA stream (binary and bit columns). */
+  private final boolean[] hex;
+  /** Per column in copy order: bound to an upsert as the source's bytes, not as a string. */
+  private final boolean[] bytes;
   private final int batchRows;
   private final CopyMethod method;
   private final String loadSql;
 
-  /** Copies by upserts; {@code binary[i]} tells whether column i (in copy order) is bytes. */
-  public RangeCopier(DataSource source, DataSource target, CopySql sql, boolean[] binary,
-      int batchRows) {
-    this(source, target, sql, binary, batchRows, CopyMethod.UPSERT, null);
+  /** Copies {@code tables}' rows by upserts. */
+  public RangeCopier(DataSource source, DataSource target, TablePair tables, int batchRows) {
+    this(source, target, tables, batchRows, CopyMethod.UPSERT);
   }
 
-  /** As above, by {@code method}; {@code loadSql} ({@link widen.sql.LoadSql}) for LOAD. */
-  public RangeCopier(DataSource source, DataSource target, CopySql sql, boolean[] binary,
-      int batchRows, CopyMethod method, String loadSql) {
-    if (method == CopyMethod.LOAD && loadSql == null) {
-      throw new IllegalArgumentException("the LOAD method needs its statement");
-    }
+  /** Copies {@code tables}' rows by {@code method}. */
+  public RangeCopier(DataSource source, DataSource target, TablePair tables, int batchRows,
+      CopyMethod method) {
     this.source = source;
     this.target = target;
-    this.sql = sql;
-    this.binary = binary.clone();
+    this.sql = tables.copySql();
+    this.hex = tables.binaryColumns();
+    this.bytes = tables.byteColumns();
     this.batchRows = batchRows;
     this.method = method;
-    this.loadSql = loadSql;
+    this.loadSql = method == CopyMethod.LOAD ? tables.loadSql() : null;
   }
 
   public CopyMethod method() {
@@ -150,7 +153,7 @@ public final class RangeCopier {
       read.setLong(1, range.lo());
       read.setLong(2, range.hi());
       try (ResultSet rs = read.executeQuery()) {
-        RowTextChunks rows = new RowTextChunks(rs, binary, (int) BATCH_BYTES);
+        RowTextChunks rows = new RowTextChunks(rs, hex, (int) BATCH_BYTES);
         JdbcStatement local = load.unwrap(JdbcStatement.class);
         // On for this range's statements only, all of them ours.
         allowLocalInfile(dst, true);
@@ -216,20 +219,25 @@ public final class RangeCopier {
     }
   }
 
-  /** Moves one row's values into the statement; returns their approximate size in bytes. */
+  /**
+   * Moves one row's values into the statement; returns their size in bytes (characters for a
+   * string). As bytes, a value goes out as the driver's {@code _binary'...'} literal, which the
+   * target stores unchanged into a column of the source's character set, or parses as it would
+   * the same text into a number or a date.
+   */
   private long bind(ResultSet rs, PreparedStatement write) throws SQLException {
-    long bytes = 0;
-    for (int i = 0; i < binary.length; i++) {
-      if (binary[i]) {
+    long size = 0;
+    for (int i = 0; i < bytes.length; i++) {
+      if (bytes[i]) {
         byte[] v = rs.getBytes(i + 1);
         write.setBytes(i + 1, v);
-        bytes += v == null ? 1 : v.length;
+        size += v == null ? 1 : v.length;
       } else {
         String v = rs.getString(i + 1);
         write.setString(i + 1, v);
-        bytes += v == null ? 1 : v.length();
+        size += v == null ? 1 : v.length();
       }
     }
-    return bytes;
+    return size;
   }
 }

@@ -86,8 +86,8 @@ public final class Worker implements AutoCloseable {
     }
     source = Databases.pool(config.source(), threads, "widen-source");
     target = Databases.pool(config.target(), threads, "widen-target");
-    copier = new RangeCopier(source, target, tables.copySql(), tables.binaryColumns(),
-        config.getInt(Setting.COPY_BATCH_ROWS), method, tables.loadSql());
+    copier = new RangeCopier(source, target, tables,
+        config.getInt(Setting.COPY_BATCH_ROWS), method);
     verifier = new RangeVerifier(source, target, tables, copier,
         config.getBoolean(Setting.VERIFY_DELETE_EXTRA), hash);
     topology = Topology.of(config);
