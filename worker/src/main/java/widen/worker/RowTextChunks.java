@@ -90,18 +90,31 @@ final class RowTextChunks {
     put((byte) '\n');
   }
 
-  /** Copies a text value, escaping what LOAD DATA would otherwise read as structure. */
+  /**
+   * Copies a text value, escaping what LOAD DATA would otherwise read as structure. Most values
+   * hold none of those four bytes, so the runs between them are copied whole: byte by byte, this
+   * loop was most of the worker's time per row.
+   */
   private void escape(byte[] v) {
     ensure(2 * v.length);
-    for (byte x : v) {
-      switch (x) {
-        case '\\' -> { buf[len++] = '\\'; buf[len++] = '\\'; }
-        case '\t' -> { buf[len++] = '\\'; buf[len++] = 't'; }
-        case '\n' -> { buf[len++] = '\\'; buf[len++] = 'n'; }
-        case 0 -> { buf[len++] = '\\'; buf[len++] = '0'; }
-        default -> buf[len++] = x;
+    int run = 0;
+    for (int i = 0; i < v.length; i++) {
+      byte x = v[i];
+      if (x == '\\' || x == '\t' || x == '\n' || x == 0) {
+        System.arraycopy(v, run, buf, len, i - run);
+        len += i - run;
+        buf[len++] = '\\';
+        buf[len++] = switch (x) {
+          case '\t' -> (byte) 't';
+          case '\n' -> (byte) 'n';
+          case 0 -> (byte) '0';
+          default -> (byte) '\\';
+        };
+        run = i + 1;
       }
     }
+    System.arraycopy(v, run, buf, len, v.length - run);
+    len += v.length - run;
   }
 
   private void put(byte x) {
