@@ -24,11 +24,9 @@ import widen.sql.CopySql;
  * JDBC client: rows stream from one connection straight into batches on the other with no
  * per-row hops between threads or futures.
  *
- * <p>Values travel as the bytes the server sends and go back as such: no decoding into Java
- * dates, doubles or strings, so nothing is rounded, shifted by a time zone or rejected (a zero
- * date is copied as it is); the server parses them exactly as it printed them. Only text headed
- * for another character set goes as a Java string, for the target to convert
- * ({@link TablePair#byteColumns}).
+ * <p>Values travel as the text the server sends (as bytes, but for text columns: {@link
+ * TablePair#byteColumns}) and go back as such: no decoding into Java dates or doubles, so nothing is rounded, shifted by a time zone or
+ * rejected (a zero date is copied as it is); the server parses them exactly as it printed them.
  *
  * <p>How the rows reach the target is the {@link CopyMethod}: loaded as a text stream by
  * {@code LOAD DATA LOCAL INFILE} (the fastest way through the worker), written as multi-row
@@ -45,7 +43,10 @@ public final class RangeCopier {
   private final DataSource source;
   private final DataSource target;
   private final CopySql sql;
-  /** Per column in copy order: hexadecimal in a LOAD DATA stream (binary and bit columns). */
+  /**
+   * Per column in copy order, whether it is binary (binary types and bit): hexadecimal in a LOAD
+   * DATA stream.
+   */
   private final boolean[] hex;
   /** Per column in copy order: bound to an upsert as the source's bytes, not as a string. */
   private final boolean[] bytes;
@@ -220,10 +221,8 @@ public final class RangeCopier {
   }
 
   /**
-   * Moves one row's values into the statement; returns their size in bytes (characters for a
-   * string). As bytes, a value goes out as the driver's {@code _binary'...'} literal, which the
-   * target stores unchanged into a column of the source's character set, or parses as it would
-   * the same text into a number or a date.
+   * Moves one row's values into the statement, as bytes where {@link TablePair#byteColumns} says
+   * so and as strings otherwise; returns their size in bytes (characters for a string).
    */
   private long bind(ResultSet rs, PreparedStatement write) throws SQLException {
     long size = 0;
