@@ -150,7 +150,8 @@ class CopyIdempotencyIT {
     RangeCopier types = copierFor("types");
     assertEquals(5, types.copy(new IdRange(0, 10)));
     types.copy(new IdRange(0, 10));
-    assertEquals(5, tables.target.queryLong("SELECT COUNT(*) FROM types"), "copied again: not doubled");
+    assertEquals(5, tables.target.queryLong("SELECT COUNT(*) FROM types"),
+        "copied again: not doubled");
     String[] columns = {"id", "vb", "bl", "bt", "tx", "lat", "d", "dt", "tm", "yr", "de", "f",
         "db", "e", "st", "j", "u"};
     assertEquals(rowsAsHex(tables.source, columns), rowsAsHex(tables.target, columns));

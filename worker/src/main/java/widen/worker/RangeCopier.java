@@ -24,9 +24,10 @@ import widen.sql.CopySql;
  * JDBC client: rows stream from one connection straight into batches on the other with no
  * per-row hops between threads or futures.
  *
- * <p>Values travel as the text the server sends (as bytes, but for text columns: {@link
- * TablePair#byteColumns}) and go back as such: no decoding into Java dates or doubles, so nothing is rounded, shifted by a time zone or
- * rejected (a zero date is copied as it is); the server parses them exactly as it printed them.
+ * <p>Values travel as the text the server sends and go back as such (as bytes, but for text
+ * columns: {@link TablePair#byteColumns}): no decoding into Java dates or doubles, so nothing is
+ * rounded, shifted by a time zone or rejected (a zero date is copied as it is); the server
+ * parses them exactly as it printed them.
  *
  * <p>How the rows reach the target is the {@link CopyMethod}: loaded as a text stream by
  * {@code LOAD DATA LOCAL INFILE} (the fastest way through the worker), written as multi-row
