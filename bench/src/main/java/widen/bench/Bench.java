@@ -19,7 +19,7 @@ import widen.config.WidenConfig;
 import widen.demo.WidenProcess;
 
 /**
- * {@code bench/run [--rows N] [--only NAME,...]}: copies one CSMH-shaped table into the extended
+ * {@code bench/run [--rows N] [--only NAME,...] [--port P] [--repeat N]}: copies one CSMH-shaped table into the extended
  * table on the local MariaDB with widen and with the usual alternatives, one after another in
  * one run, checks every copy is complete and equal, and prints (and writes to
  * bench/results/latest.md) a table with the ratios the issue asks for. A benchmark, not a test:
@@ -36,6 +36,8 @@ public final class Bench {
 
   private final long rows;
   private final Set<String> only;
+  /** Attempts per contender; the table keeps the median one (--repeat). */
+  private final int repeat;
   private final Path logs;
   private final Path results;
   private final Tables tables = new Tables();
@@ -43,9 +45,10 @@ public final class Bench {
   private final StringBuilder header = new StringBuilder();
   private final FailsafeWatcher watcher = new FailsafeWatcher();
 
-  private Bench(long rows, Set<String> only, Path home) throws IOException {
+  private Bench(long rows, Set<String> only, int repeat, Path home) throws IOException {
     this.rows = rows;
     this.only = only;
+    this.repeat = repeat;
     this.logs = Files.createDirectories(
         Path.of(System.getProperty("java.io.tmpdir"), "widen-bench"));
     this.results = home.resolve("bench").resolve("results");
@@ -53,10 +56,11 @@ public final class Bench {
 
   public static void main(String[] args) throws Exception {
     long rows = 2_000_000;
+    int repeat = 1;
     Set<String> only = new LinkedHashSet<>(NAMES);
     for (int i = 0; i < args.length; i++) {
       switch (args[i]) {
-        case "--rows" -> rows = Long.parseLong(args[++i].replace("_", "").replace(",", ""));
+        case "--rows" -> rows = number("--rows", args, ++i);
         case "--only" -> {
           only = new LinkedHashSet<>(Arrays.asList(args[++i].split(",")));
           for (String n : only) {
@@ -66,12 +70,16 @@ public final class Bench {
           }
         }
         case "--port" -> System.setProperty(Tables.PORT_PROPERTY, args[++i]);
+        case "--repeat" -> repeat = (int) Math.min(number("--repeat", args, ++i), 1000);
         case "-h", "--help" -> usage(null);
         default -> usage("unknown argument " + args[i]);
       }
     }
     if (rows < 1) {
       usage("--rows must be at least 1");
+    }
+    if (repeat < 1) {
+      usage("--repeat must be at least 1");
     }
     Path home = Path.of(System.getProperty("widen.home", "."));
     // The databases and queues have fixed names: a second bench on the same server would drop
@@ -82,7 +90,18 @@ public final class Bench {
             + Tables.TARGET_DB + " on this server (it holds the lock " + LOCK + "): wait for it");
         System.exit(3);
       }
-      new Bench(rows, only, home).run();
+      new Bench(rows, only, repeat, home).run();
+    }
+  }
+
+  /** args[i] as a number (1_000 and 1,000 allowed), or a one-line usage error. */
+  private static long number(String flag, String[] args, int i) {
+    try {
+      return Long.parseLong(args[i].replace("_", "").replace(",", ""));
+    } catch (ArrayIndexOutOfBoundsException | NumberFormatException e) {
+      usage(flag + " needs a whole number, got " + (i < args.length ? "'" + args[i] + "'"
+          : "nothing"));
+      return 0;
     }
   }
 
@@ -90,8 +109,9 @@ public final class Bench {
     if (problem != null) {
       System.err.println("bench: " + problem);
     }
-    System.err.println("usage: bench/run [--rows N] [--only NAME,...] [--port P]   (default 2,000,000"
-        + " rows, MariaDB on port 3306; bench/own-server starts another)");
+    System.err.println("usage: bench/run [--rows N] [--only NAME,...] [--port P] [--repeat N]"
+        + "   (default 2,000,000 rows, MariaDB on port 3306 (bench/own-server starts another),"
+        + " each contender once; with --repeat, the median of N attempts)");
     System.err.println("contenders: " + String.join(",", NAMES));
     System.exit(problem == null ? 0 : 2);
   }
@@ -191,6 +211,9 @@ public final class Bench {
     if (!only.containsAll(NAMES)) {
       a += " --only " + String.join(",", only);
     }
+    if (repeat > 1) {
+      a += " --repeat " + repeat;
+    }
     return a;
   }
 
@@ -198,21 +221,53 @@ public final class Bench {
     T run() throws Exception;
   }
 
-  /** Runs one contender, adds its line to the table and prints it at once. */
+  /**
+   * Runs one contender ({@link #repeat} times), adds its line to the table and prints each
+   * attempt at once. Of several attempts the table keeps the median by time, whole (a widen
+   * run's verification with it), since one run on a shared machine can be a quarter off; an
+   * attempt that was skipped or incomplete ends the repeats and is the one kept, so it shows.
+   */
   private <T> T measure(String name, Contender<T> contender) throws Exception {
     say("");
     say("== %s", name);
-    T out = contender.run();
-    Result r = out instanceof WidenRun.Outcome o ? o.copy() : (Result) out;
-    table.add(r);
-    if (!r.ran()) {
-      say("  skipped: %s", r.note());
-      return out;
+    List<T> attempts = new ArrayList<>();
+    T kept = null;
+    for (int i = 1; i <= repeat && kept == null; i++) {
+      T out = contender.run();
+      Result r = result(out);
+      attempts.add(out);
+      if (!r.ran()) {
+        say("  skipped: %s", r.note());
+        kept = out;
+        continue;
+      }
+      say("  %s%,d rows in %.1f s (%s) = %,.0f rows/s; complete: %s", repeat > 1 ? "attempt "
+          + i + ": " : "", r.rows(), r.seconds(), r.basis(), r.rowsPerSecond(),
+          r.complete() ? "yes" : "NO");
+      say("  %s", r.note());
+      if (!r.complete()) {
+        kept = out;
+      }
     }
-    say("  %,d rows in %.1f s (%s) = %,.0f rows/s; complete: %s", r.rows(), r.seconds(),
-        r.basis(), r.rowsPerSecond(), r.complete() ? "yes" : "NO");
-    say("  %s", r.note());
-    return out;
+    if (kept == null) {
+      List<T> byTime = new ArrayList<>(attempts);
+      byTime.sort(java.util.Comparator.comparingDouble(o -> result(o).seconds()));
+      kept = byTime.get((byTime.size() - 1) / 2);
+    }
+    Result r = result(kept);
+    if (attempts.size() > 1 && r.complete()) {
+      String times = attempts.stream().map(o -> String.format("%.1f", result(o).seconds()))
+          .collect(java.util.stream.Collectors.joining(", "));
+      r = new Result(r.name(), r.rows(), r.seconds(), r.basis(), r.complete(), r.verification(),
+          r.note() + "; the median of " + attempts.size() + " attempts (" + times + " s)");
+      say("  kept the median: %.1f s of %s s", r.seconds(), times);
+    }
+    table.add(r);
+    return kept;
+  }
+
+  private static Result result(Object out) {
+    return out instanceof WidenRun.Outcome o ? o.copy() : (Result) out;
   }
 
   private void skip(String name, String why) {
