@@ -9,18 +9,20 @@ import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.stream.Collectors;
 import widen.config.Setting;
 import widen.config.WidenConfig;
 import widen.demo.WidenProcess;
 
 /**
- * {@code bench/run [--rows N] [--only NAME,...] [--port P] [--repeat N]}: copies one CSMH-shaped table into the extended
- * table on the local MariaDB with widen and with the usual alternatives, one after another in
+ * {@code bench/run [--rows N] [--only NAME,...] [--port P] [--repeat N]}: copies one CSMH-shaped
+ * table into the extended table on the local MariaDB with widen and with the usual alternatives, one after another in
  * one run, checks every copy is complete and equal, and prints (and writes to
  * bench/results/latest.md) a table with the ratios the issue asks for. A benchmark, not a test:
  * it asserts nothing about time.
@@ -56,21 +58,21 @@ public final class Bench {
 
   public static void main(String[] args) throws Exception {
     long rows = 2_000_000;
-    int repeat = 1;
+    long repeat = 1;
     Set<String> only = new LinkedHashSet<>(NAMES);
     for (int i = 0; i < args.length; i++) {
       switch (args[i]) {
         case "--rows" -> rows = number("--rows", args, ++i);
         case "--only" -> {
-          only = new LinkedHashSet<>(Arrays.asList(args[++i].split(",")));
+          only = new LinkedHashSet<>(Arrays.asList(value("--only", args, ++i).split(",")));
           for (String n : only) {
             if (!NAMES.contains(n)) {
               usage("unknown contender " + n);
             }
           }
         }
-        case "--port" -> System.setProperty(Tables.PORT_PROPERTY, args[++i]);
-        case "--repeat" -> repeat = (int) Math.min(number("--repeat", args, ++i), 1000);
+        case "--port" -> System.setProperty(Tables.PORT_PROPERTY, value("--port", args, ++i));
+        case "--repeat" -> repeat = number("--repeat", args, ++i);
         case "-h", "--help" -> usage(null);
         default -> usage("unknown argument " + args[i]);
       }
@@ -78,8 +80,8 @@ public final class Bench {
     if (rows < 1) {
       usage("--rows must be at least 1");
     }
-    if (repeat < 1) {
-      usage("--repeat must be at least 1");
+    if (repeat < 1 || repeat > 100) {
+      usage("--repeat must be 1 to 100");
     }
     Path home = Path.of(System.getProperty("widen.home", "."));
     // The databases and queues have fixed names: a second bench on the same server would drop
@@ -90,17 +92,25 @@ public final class Bench {
             + Tables.TARGET_DB + " on this server (it holds the lock " + LOCK + "): wait for it");
         System.exit(3);
       }
-      new Bench(rows, only, repeat, home).run();
+      new Bench(rows, only, (int) repeat, home).run();
     }
+  }
+
+  /** args[i], the value of {@code flag}, or a one-line usage error when it is missing. */
+  private static String value(String flag, String[] args, int i) {
+    if (i >= args.length) {
+      usage(flag + " needs a value");
+    }
+    return args[i];
   }
 
   /** args[i] as a number (1_000 and 1,000 allowed), or a one-line usage error. */
   private static long number(String flag, String[] args, int i) {
+    String v = value(flag, args, i);
     try {
-      return Long.parseLong(args[i].replace("_", "").replace(",", ""));
-    } catch (ArrayIndexOutOfBoundsException | NumberFormatException e) {
-      usage(flag + " needs a whole number, got " + (i < args.length ? "'" + args[i] + "'"
-          : "nothing"));
+      return Long.parseLong(v.replace("_", "").replace(",", ""));
+    } catch (NumberFormatException e) {
+      usage(flag + " needs a whole number, got '" + v + "'");
       return 0;
     }
   }
@@ -251,13 +261,13 @@ public final class Bench {
     }
     if (kept == null) {
       List<T> byTime = new ArrayList<>(attempts);
-      byTime.sort(java.util.Comparator.comparingDouble(o -> result(o).seconds()));
+      byTime.sort(Comparator.comparingDouble(o -> result(o).seconds()));
       kept = byTime.get((byTime.size() - 1) / 2);
     }
     Result r = result(kept);
     if (attempts.size() > 1 && r.complete()) {
       String times = attempts.stream().map(o -> String.format("%.1f", result(o).seconds()))
-          .collect(java.util.stream.Collectors.joining(", "));
+          .collect(Collectors.joining(", "));
       r = new Result(r.name(), r.rows(), r.seconds(), r.basis(), r.complete(), r.verification(),
           r.note() + "; the median of " + attempts.size() + " attempts (" + times + " s)");
       say("  kept the median: %.1f s of %s s", r.seconds(), times);

@@ -56,6 +56,12 @@ public record Column(
     };
   }
 
+  /** Integers, decimals and floating-point numbers. */
+  public boolean isNumber() {
+    return isInteger() || dataType.equals("decimal") || dataType.equals("float")
+        || dataType.equals("double");
+  }
+
   public boolean isText() {
     return TEXT.contains(dataType);
   }

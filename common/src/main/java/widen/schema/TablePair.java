@@ -95,19 +95,15 @@ public record TablePair(TableShape source, TableShape target, ColumnMapping mapp
    */
   public boolean[] byteColumns() {
     List<String> cols = mapping.columns();
-    boolean[] out = new boolean[cols.size()];
+    boolean[] out = binaryColumns();
     for (int i = 0; i < out.length; i++) {
+      // Numbers and dates print as ASCII; anything else without a character set (MySQL's JSON,
+      // which refuses a binary string; spatial types) stays a string.
       Column c = source.column(cols.get(i));
-      // No character set, and a type that prints as ASCII (MySQL's JSON refuses a binary
-      // string; spatial values stay strings as before).
-      out[i] = c.charset() == null && (c.isBinary() || c.isInteger() || c.isTemporal()
-          || PLAIN_NUMBERS.contains(c.dataType()) || c.dataType().equals("bit"));
+      out[i] |= c.isNumber() || c.isTemporal();
     }
     return out;
   }
-
-  private static final java.util.Set<String> PLAIN_NUMBERS =
-      java.util.Set.of("decimal", "float", "double");
 
   /**
    * A UNIQUE key besides the primary key would let ON DUPLICATE KEY UPDATE overwrite a different

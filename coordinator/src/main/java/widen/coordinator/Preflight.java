@@ -29,10 +29,9 @@ public final class Preflight {
 
   private Preflight() {}
 
-  /** What the checks found: the table pair and the source's ids at this moment. */
   /**
-   * What passed; {@code writeWarning} is {@link AutoIncLock}'s, or null: the plan prints it, the
-   * coordinator logs it.
+   * What the checks found: the table pair and the source's ids at this moment; {@code
+   * writeWarning} is {@link AutoIncLock}'s, or null: the plan prints it, the coordinator logs it.
    */
   public record Checked(TablePair tables, RangePlanner.Bounds bounds, String writeWarning) {}
 

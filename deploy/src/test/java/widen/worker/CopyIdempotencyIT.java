@@ -39,7 +39,8 @@ class CopyIdempotencyIT {
   HikariDataSource target;
   TablePair pair;
   WidenConfig config;
-  private RangeCopier copier;
+  /** The CSMH tables' copier, by {@link #method}. */
+  RangeCopier copier;
 
   /**
    * Rows through the worker as upserts here; {@link LoadDataCopyIT} runs every test loaded by
@@ -147,7 +148,7 @@ class CopyIdempotencyIT {
       st.execute("SET SESSION sql_mode = ''");
       st.execute("INSERT INTO types (id, d, dt) VALUES (5, '0000-00-00', '0000-00-00 00:00:00')");
     }
-    RangeCopier types = copierFor("types");
+    RangeCopier types = typesCopier();
     assertEquals(5, types.copy(new IdRange(0, 10)));
     types.copy(new IdRange(0, 10));
     assertEquals(5, tables.target.queryLong("SELECT COUNT(*) FROM types"),
@@ -168,7 +169,7 @@ class CopyIdempotencyIT {
         + " l VARCHAR(20) CHARACTER SET latin1)");
     tables.source.execute("INSERT INTO types VALUES (1, 'caf\u00e9 \u00bd', '\u00e9\u4e2d',"
         + " 'na\u00efve \u00a3')");
-    RangeCopier copier = copierFor("types");
+    RangeCopier copier = typesCopier();
     assertEquals(1, copier.copy(new IdRange(0, 10)));
     try (Connection c = tables.target.connect(); var st = c.createStatement();
         var rs = st.executeQuery("SELECT t, u, l, HEX(l) FROM types")) {
@@ -180,11 +181,10 @@ class CopyIdempotencyIT {
     }
   }
 
-  /** A copier by {@link #method} for table {@code table} on both sides (types: its own). */
-  RangeCopier copierFor(String table) throws SQLException {
-    String sourceTable = table.equals("types") ? "types" : CsmhFixture.SOURCE_TABLE;
-    var c = WidenConfig.of(TestServices.config("idem", tables.source, sourceTable, tables.target,
-        table, tables.control));
+  /** A copier by {@link #method} for the table {@code types} on both sides. */
+  private RangeCopier typesCopier() throws SQLException {
+    var c = WidenConfig.of(TestServices.config("idem", tables.source, "types", tables.target,
+        "types", tables.control));
     try (Connection s = source.getConnection(); Connection t = target.getConnection()) {
       TablePair p = TablePair.inspect(s, t, c.source(), c.target());
       return new RangeCopier(source, target, p, 500, method());

@@ -30,7 +30,7 @@ class LoadDataCopyIT extends CopyIdempotencyIT {
     // The trigger stands for any change on the way in that LOCAL would demote to a warning.
     tables.target.execute("CREATE TRIGGER shorten BEFORE INSERT ON " + CsmhFixture.TARGET_TABLE
         + " FOR EACH ROW SET NEW.version = REPEAT('v', 300)");
-    SQLException e = assertThrows(SQLException.class, () -> copier().copy(new IdRange(0, 100)));
+    SQLException e = assertThrows(SQLException.class, () -> copier.copy(new IdRange(0, 100)));
     assertEquals(0, tables.target.queryLong("SELECT COUNT(*) FROM " + CsmhFixture.TARGET_TABLE),
         e.getMessage());
   }
@@ -81,7 +81,4 @@ class LoadDataCopyIT extends CopyIdempotencyIT {
       assertTrue(refused.getMessage().contains("lacks DELETE"), refused.getMessage());
     }
   }
-
-  private RangeCopier copier() throws SQLException {
-    return copierFor(CsmhFixture.TARGET_TABLE);
-  }}
+}

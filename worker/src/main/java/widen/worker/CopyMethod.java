@@ -35,8 +35,8 @@ public enum CopyMethod {
   public static CopyMethod throughWorker(String loadMode, Connection dst, TablePair tables)
       throws SQLException {
     return chosen("copy.load_data", loadMode, () -> loadObstacle(dst, tables),
-        "each range is loaded by LOAD DATA LOCAL INFILE, one per 4 MiB chunk", "rows are written as upserts",
-        "") ? LOAD : UPSERT;
+        "each range is loaded by LOAD DATA LOCAL INFILE, one per 4 MiB chunk",
+        "rows are written as upserts", "") ? LOAD : UPSERT;
   }
 
   /** What stands in the way of a faster method, or null: asked only when the mode allows it. */

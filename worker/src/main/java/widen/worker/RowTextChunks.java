@@ -25,6 +25,8 @@ import java.util.Arrays;
 final class RowTextChunks {
   private static final byte[] HEX =
       "0123456789ABCDEF".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+  /** Room past a chunk's size for the row that ends it, so most chunks never grow. */
+  private static final int SLACK = 64 << 10;
 
   private final ResultSet rows;
   private final boolean[] hex;
@@ -39,7 +41,7 @@ final class RowTextChunks {
     this.rows = rows;
     this.hex = hex.clone();
     this.chunkBytes = chunkBytes;
-    this.buf = new byte[chunkBytes + (64 << 10)];
+    this.buf = new byte[chunkBytes + SLACK];
   }
 
   /** Rows read into chunks so far. */
@@ -52,8 +54,8 @@ final class RowTextChunks {
    * out; null when there are no more. The stream is valid until the next call.
    */
   InputStream next() throws SQLException {
-    if (buf.length > 2 * chunkBytes + (64 << 10)) {
-      buf = new byte[chunkBytes + (64 << 10)]; // let go of what one huge row needed
+    if (buf.length > chunkBytes + SLACK) {
+      buf = new byte[chunkBytes + SLACK]; // let go of what one huge row needed
     }
     len = 0;
     while (!exhausted && len < chunkBytes) {
