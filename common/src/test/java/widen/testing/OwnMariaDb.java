@@ -69,7 +69,8 @@ public final class OwnMariaDb implements AutoCloseable {
           + "CREATE USER IF NOT EXISTS 'root'@'%' IDENTIFIED BY '';\n"
           + "GRANT ALL PRIVILEGES ON *.* TO 'root'@'%' WITH GRANT OPTION;\n");
       Processes.run(List.of("mariadb-install-db", "--no-defaults",
-          "--datadir=" + db.dataDir(), "--user=" + System.getProperty("user.name"),
+          "--datadir=" + db.dataDir(), "--tmpdir=" + db.tmpDir(),
+          "--user=" + System.getProperty("user.name"),
           "--auth-root-authentication-method=normal", "--skip-test-db",
           "--skip-name-resolve", "--innodb-log-file-size=8M",
           "--extra-file=" + rootAnywhere), 120);
@@ -85,6 +86,14 @@ public final class OwnMariaDb implements AutoCloseable {
     return dir.resolve("data");
   }
 
+  /**
+   * Its own temporary directory, not the shared /tmp: a CI run once lost an install's temporary
+   * table there ("Could not remove temporary table", then "Unknown table 'mysql.tmp_user_sys'").
+   */
+  private Path tmpDir() throws IOException {
+    return Files.createDirectories(dir.resolve("tmp"));
+  }
+
   private Path errorLog() {
     return dir.resolve("err.log");
   }
@@ -93,6 +102,7 @@ public final class OwnMariaDb implements AutoCloseable {
   private void launch() throws IOException, SQLException {
     List<String> command = new ArrayList<>(List.of(MARIADBD, "--no-defaults",
         "--datadir=" + dataDir(),
+        "--tmpdir=" + tmpDir(),
         "--port=" + port,
         "--bind-address=" + host,
         "--socket=" + dir.resolve("sock"),
