@@ -56,12 +56,6 @@ public record Column(
     };
   }
 
-  /** Integers, decimals and floating-point numbers. */
-  public boolean isNumber() {
-    return isInteger() || dataType.equals("decimal") || dataType.equals("float")
-        || dataType.equals("double");
-  }
-
   public boolean isText() {
     return TEXT.contains(dataType);
   }

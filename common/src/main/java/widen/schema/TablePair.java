@@ -53,9 +53,29 @@ public record TablePair(TableShape source, TableShape target, ColumnMapping mapp
     return new TablePair(s, t, mapping, unchecked);
   }
 
+  /**
+   * The copy's statements. The upsert's values arrive as the source's bytes, typed as binary
+   * (RangeCopier), so as in {@link #loadSql} a text column whose character set differs between
+   * the tables is read in the source's and converted by the server:
+   * {@code CONVERT(? USING latin1)}.
+   */
   public CopySql copySql() {
+    List<String> values = new ArrayList<>();
+    for (String column : mapping.columns()) {
+      String from = convertedFrom(column);
+      values.add(from == null ? "?" : "CONVERT(? USING " + Sql.charsetName(from) + ")");
+    }
     return CopySql.of(source.database(), source.table(), target.database(), target.table(),
-        mapping.primaryKey(), mapping.columns());
+        mapping.primaryKey(), mapping.columns(), values);
+  }
+
+  /** The source column's character set if its text must be converted into the target's. */
+  private String convertedFrom(String column) {
+    Column from = source.column(column);
+    Column to = target.column(column);
+    boolean convert = from.charset() != null && to.charset() != null
+        && !from.charset().equalsIgnoreCase(to.charset());
+    return convert ? from.charset() : null;
   }
 
   /** The LOAD DATA statement of a range streamed through a worker ({@link LoadSql}). */
@@ -64,12 +84,9 @@ public record TablePair(TableShape source, TableShape target, ColumnMapping mapp
     boolean[] binary = binaryColumns();
     List<LoadSql.Field> fields = new ArrayList<>();
     for (int i = 0; i < cols.size(); i++) {
-      Column from = source.column(cols.get(i));
-      Column to = target.column(cols.get(i));
-      boolean convert = from.charset() != null && to.charset() != null
-          && !from.charset().equalsIgnoreCase(to.charset());
+      String from = convertedFrom(cols.get(i));
       fields.add(new LoadSql.Field(cols.get(i), binary[i] ? LoadSql.Encoding.HEX
-          : convert ? LoadSql.Encoding.CONVERT : LoadSql.Encoding.DIRECT, from.charset()));
+          : from != null ? LoadSql.Encoding.CONVERT : LoadSql.Encoding.DIRECT, from));
     }
     return LoadSql.of(target.database(), target.table(), fields);
   }
@@ -81,26 +98,6 @@ public record TablePair(TableShape source, TableShape target, ColumnMapping mapp
     for (int i = 0; i < out.length; i++) {
       Column c = source.column(cols.get(i));
       out[i] = c.isBinary() || c.dataType().equals("bit");
-    }
-    return out;
-  }
-
-  /**
-   * For each copied column, whether the upsert binds it as the bytes the source sent rather than
-   * as a Java string: numbers, dates and times, binary and bit columns. Their text is what the
-   * server printed, which it parses back exactly; as a string, a YEAR would come back from the
-   * driver as a date ("2155-01-01") and fail the insert. Text keeps going as a string: as a byte
-   * array on a UTF-8 connection the driver writes it as a hexadecimal literal, one boxed byte at
-   * a time, which measured 7.4-21.3 us of worker CPU a row from run to run against about 12 us.
-   */
-  public boolean[] byteColumns() {
-    List<String> cols = mapping.columns();
-    boolean[] out = binaryColumns();
-    for (int i = 0; i < out.length; i++) {
-      // Numbers and dates print as ASCII; anything else without a character set (MySQL's JSON,
-      // which refuses a binary string; spatial types) stays a string.
-      Column c = source.column(cols.get(i));
-      out[i] |= c.isNumber() || c.isTemporal();
     }
     return out;
   }

@@ -1,7 +1,6 @@
 package widen.sql;
 
 import java.util.List;
-import java.util.stream.Collectors;
 
 /**
  * The two statements of a range copy, built once per process.
@@ -10,7 +9,9 @@ import java.util.stream.Collectors;
  * <pre>
  * SELECT `id`, `version`, ... FROM `edxapp`.`csmh` WHERE `id` > ? AND `id` <= ? ORDER BY `id`
  * </pre>
- * Write, on the target, a multi-row upsert (the driver rewrites a JDBC batch into one statement):
+ * Write, on the target, a multi-row upsert of {@code rows} rows ({@link #upsert(int)}), each row's
+ * values one group of placeholders (a column whose text must change character set converts on
+ * the server: {@code CONVERT(? USING latin1)}):
  * <pre>
  * INSERT INTO `smh`.`csmhe` (`id`, `version`, ...) VALUES (?, ?, ...), (?, ?, ...)
  *   ON DUPLICATE KEY UPDATE `version` = VALUES(`version`), ...
@@ -26,21 +27,52 @@ import java.util.stream.Collectors;
  *   WHERE `id` > ? AND `id` <= ? ORDER BY `id` ON DUPLICATE KEY UPDATE `version` = VALUES(...)
  * </pre>
  */
-public record CopySql(String select, String upsert, String pushdown) {
+public record CopySql(String select, String insertInto, String rowValues, String onDuplicate,
+    String pushdown) {
+  /** The most placeholders one prepared statement may hold (the protocol counts them in 16 bits). */
+  static final int MAX_PLACEHOLDERS = 65_535;
 
+  /** With a plain {@code ?} for every column's value. */
   public static CopySql of(String sourceDb, String sourceTable, String targetDb, String targetTable,
       String primaryKey, List<String> columns) {
+    return of(sourceDb, sourceTable, targetDb, targetTable, primaryKey, columns,
+        columns.stream().map(c -> "?").toList());
+  }
+
+  /** With {@code values}, one expression per column holding its one {@code ?}, in the upsert. */
+  public static CopySql of(String sourceDb, String sourceTable, String targetDb, String targetTable,
+      String primaryKey, List<String> columns, List<String> values) {
     String pk = Sql.quote(primaryKey);
     String select = "SELECT " + Sql.quoteAll(columns) + " FROM " + Sql.quote(sourceDb, sourceTable)
         + " WHERE " + pk + " > ? AND " + pk + " <= ? ORDER BY " + pk;
-    String placeholders = columns.stream().map(c -> "?").collect(Collectors.joining(", "));
     List<String> updates = columns.stream().filter(c -> !c.equalsIgnoreCase(primaryKey))
         .map(c -> Sql.quote(c) + " = VALUES(" + Sql.quote(c) + ")").toList();
     String onDuplicate = updates.isEmpty() ? pk + " = " + pk : String.join(", ", updates);
-    String upsert = "INSERT INTO " + Sql.quote(targetDb, targetTable) + " (" + Sql.quoteAll(columns)
-        + ") VALUES (" + placeholders + ") ON DUPLICATE KEY UPDATE " + onDuplicate;
-    String pushdown = "INSERT INTO " + Sql.quote(targetDb, targetTable) + " ("
-        + Sql.quoteAll(columns) + ") " + select + " ON DUPLICATE KEY UPDATE " + onDuplicate;
-    return new CopySql(select, upsert, pushdown);
+    String insertInto = "INSERT INTO " + Sql.quote(targetDb, targetTable) + " ("
+        + Sql.quoteAll(columns) + ")";
+    String pushdown = insertInto + " " + select + " ON DUPLICATE KEY UPDATE " + onDuplicate;
+    return new CopySql(select, insertInto, "(" + String.join(", ", values) + ")",
+        " ON DUPLICATE KEY UPDATE " + onDuplicate, pushdown);
+  }
+
+  /** The upsert of one row. */
+  public String upsert() {
+    return upsert(1);
+  }
+
+  /** The upsert of {@code rows} rows, at most {@link #maxRows}. */
+  public String upsert(int rows) {
+    StringBuilder sql = new StringBuilder(insertInto.length() + onDuplicate.length()
+        + rows * (rowValues.length() + 2)).append(insertInto).append(" VALUES ");
+    for (int i = 0; i < rows; i++) {
+      sql.append(i == 0 ? "" : ", ").append(rowValues);
+    }
+    return sql.append(onDuplicate).toString();
+  }
+
+  /** The most rows one upsert can carry: one placeholder per column and row. */
+  public int maxRows() {
+    long placeholders = rowValues.chars().filter(ch -> ch == '?').count();
+    return (int) (MAX_PLACEHOLDERS / placeholders);
   }
 }

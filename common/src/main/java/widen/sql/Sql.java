@@ -19,4 +19,12 @@ public final class Sql {
   public static String quoteAll(List<String> names) {
     return names.stream().map(Sql::quote).collect(Collectors.joining(", "));
   }
+
+  /** A character set name from information_schema, checked: it is spliced into the SQL. */
+  public static String charsetName(String charset) {
+    if (charset == null || !charset.matches("[A-Za-z0-9_]+")) {
+      throw new IllegalArgumentException("not a character set name: " + charset);
+    }
+    return charset;
+  }
 }

@@ -30,6 +30,16 @@ class CopySqlTest {
   }
 
   @Test
+  void aMultiRowUpsertRepeatsEachRowsValuesAndConvertsWhereTold() {
+    CopySql sql = CopySql.of("a", "b", "c", "d", "id", List.of("id", "t"),
+        List.of("?", "CONVERT(? USING latin1)"));
+    assertEquals("INSERT INTO `c`.`d` (`id`, `t`) VALUES (?, CONVERT(? USING latin1)),"
+        + " (?, CONVERT(? USING latin1)), (?, CONVERT(? USING latin1))"
+        + " ON DUPLICATE KEY UPDATE `t` = VALUES(`t`)", sql.upsert(3));
+    assertEquals(65_535 / 2, sql.maxRows(), "one placeholder per column and row, at most 65,535");
+  }
+
+  @Test
   void thePrimaryKeyIsRecognisedWhateverItsCase() {
     CopySql sql = CopySql.of("a", "b", "c", "d", "id", List.of("ID", "v"));
     assertEquals("INSERT INTO `c`.`d` (`ID`, `v`) VALUES (?, ?)"
