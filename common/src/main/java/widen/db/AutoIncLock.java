@@ -22,21 +22,38 @@ import widen.schema.TableShape;
 public final class AutoIncLock {
   private AutoIncLock() {}
 
+  /**
+   * Whether LOAD DATA into {@code target} would hold the table's AUTO-INC lock to its end while
+   * an INSERT with its rows in it takes the lock only for a moment: mode 1 and an AUTO_INCREMENT
+   * column. (Mode 0 locks both to the end; mode 2 neither.)
+   */
+  public static boolean favoursUpserts(Connection c, TableShape target) throws SQLException {
+    return hasAutoIncrement(target) && mode(c) == 1;
+  }
+
   /** The warning for {@code target} on the server {@code c} reaches, or null if none is due. */
   public static String warning(Connection c, TableShape target) throws SQLException {
-    if (target.columns().stream().noneMatch(Column::autoIncrement)) {
+    if (!hasAutoIncrement(target)) {
       return null;
     }
     int mode = mode(c);
     if (mode < 0 || mode >= 2) {
       return null;
     }
+    String through = mode == 1
+        ? "workers then write upserts (copy.load_data=auto), which take it only for a moment,"
+            + " but LOAD DATA (copy.load_data=always) and INSERT ... SELECT (copy.pushdown)"
+        : "every insert";
     return "the target " + target.qualifiedName() + " has an AUTO_INCREMENT column and its server"
-        + " runs innodb_autoinc_lock_mode=" + mode + ", so each range's LOAD DATA or"
-        + " INSERT ... SELECT holds the table's AUTO-INC lock until it ends: the fleet writes one"
-        + " range at a time (more workers will not copy faster) and the application's inserts"
-        + " into it wait behind a range; for parallel writes set innodb_autoinc_lock_mode=2 in"
-        + " the server's configuration and restart it (safe with binlog_format ROW or MIXED)";
+        + " runs innodb_autoinc_lock_mode=" + mode + ", so " + through + " hold the table's"
+        + " AUTO-INC lock until each statement ends: those write one range at a time (more"
+        + " workers will not copy faster) and the application's inserts into it wait behind a"
+        + " range; for parallel writes set innodb_autoinc_lock_mode=2 in the server's"
+        + " configuration and restart it (safe with binlog_format ROW or MIXED)";
+  }
+
+  private static boolean hasAutoIncrement(TableShape target) {
+    return target.columns().stream().anyMatch(Column::autoIncrement);
   }
 
   /** The server's innodb_autoinc_lock_mode, or -1 where it has none (no InnoDB). */

@@ -1,5 +1,6 @@
 package widen.db;
 
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -12,7 +13,10 @@ import org.junit.jupiter.api.Test;
 import widen.schema.TableShape;
 import widen.testing.OwnMariaDb;
 
-/** The AUTO-INC lock warning, on servers of the test's own in either lock mode. */
+/**
+ * The AUTO-INC lock warning and the choice of upserts over LOAD DATA it leads to, on servers of
+ * the test's own in either lock mode.
+ */
 class AutoIncLockIT {
   @Test
   void modeOneWarnsAboutATargetWithAnAutoIncrementColumnOnly() throws Exception {
@@ -23,6 +27,8 @@ class AutoIncLockIT {
       assertTrue(warning.contains("w.counted") && warning.contains("innodb_autoinc_lock_mode=1")
           && warning.contains("set innodb_autoinc_lock_mode=2"), warning);
       assertNull(AutoIncLock.warning(c, TableShape.introspect(c, "target", "w", "plain")));
+      assertTrue(AutoIncLock.favoursUpserts(c, TableShape.introspect(c, "target", "w", "counted")));
+      assertFalse(AutoIncLock.favoursUpserts(c, TableShape.introspect(c, "target", "w", "plain")));
     }
   }
 
@@ -31,6 +37,8 @@ class AutoIncLockIT {
     try (OwnMariaDb db = OwnMariaDb.start("autoinc-2", "127.0.0.1",
         List.of("--innodb-autoinc-lock-mode=2")); Connection c = tables(db)) {
       assertNull(AutoIncLock.warning(c, TableShape.introspect(c, "target", "w", "counted")));
+      assertFalse(AutoIncLock.favoursUpserts(c,
+          TableShape.introspect(c, "target", "w", "counted")));
     }
   }
 

@@ -57,10 +57,15 @@ class CopyIdempotencyIT {
         CsmhFixture.SOURCE_TABLE, tables.target, CsmhFixture.TARGET_TABLE, tables.control));
     source = Databases.pool(config.source(), 2, "test-source");
     target = Databases.pool(config.target(), 2, "test-target");
-    try (Connection s = source.getConnection(); Connection t = target.getConnection()) {
-      pair = TablePair.inspect(s, t, config.source(), config.target());
-    }
+    pair = inspectPair();
     copier = new RangeCopier(source, target, pair, 500, method());
+  }
+
+  /** The CSMH tables as they are now. */
+  TablePair inspectPair() throws SQLException {
+    try (Connection s = source.getConnection(); Connection t = target.getConnection()) {
+      return TablePair.inspect(s, t, config.source(), config.target());
+    }
   }
 
   @AfterEach

@@ -36,7 +36,22 @@ class LoadDataCopyIT extends CopyIdempotencyIT {
   }
 
   @Test
+  void underAutoIncLockModeOneAutoWritesUpsertsAndAlwaysStillLoads() throws Exception {
+    try (Connection t = target.getConnection()) {
+      boolean modeOne = tables.target.queryLong("SELECT @@innodb_autoinc_lock_mode") == 1;
+      // The target has an AUTO_INCREMENT id; AutoIncLockIT runs servers in both modes.
+      assertEquals(modeOne ? CopyMethod.UPSERT : CopyMethod.LOAD,
+          CopyMethod.throughWorker("auto", t, pair));
+      assertEquals(CopyMethod.LOAD, CopyMethod.throughWorker("always", t, pair));
+    }
+  }
+
+  @Test
   void replaceIsChosenOnlyWhereItEqualsTheUpsert() throws Exception {
+    // Without AUTO_INCREMENT, so the lock mode leaves auto's choice to the rules under test.
+    tables.target.execute("ALTER TABLE " + CsmhFixture.TARGET_TABLE
+        + " MODIFY id BIGINT UNSIGNED NOT NULL");
+    pair = inspectPair();
     try (Connection t = target.getConnection()) {
       assertEquals(CopyMethod.LOAD, CopyMethod.throughWorker("auto", t, pair));
       assertEquals(CopyMethod.UPSERT, CopyMethod.throughWorker("never", t, pair));
@@ -57,6 +72,8 @@ class LoadDataCopyIT extends CopyIdempotencyIT {
 
   @Test
   void aTargetColumnTheCopyDoesNotWriteGetsUpserts() throws Exception {
+    tables.target.execute("ALTER TABLE " + CsmhFixture.TARGET_TABLE
+        + " MODIFY id BIGINT UNSIGNED NOT NULL");
     // An application column of the new table only: REPLACE would reset it on every re-copy.
     tables.target.execute("ALTER TABLE " + CsmhFixture.TARGET_TABLE
         + " ADD COLUMN note VARCHAR(20) NOT NULL DEFAULT 'none'");
@@ -71,6 +88,9 @@ class LoadDataCopyIT extends CopyIdempotencyIT {
 
   @Test
   void aTargetUserWithoutDeleteGetsUpsertsOrARefusalNamingIt() throws Exception {
+    tables.target.execute("ALTER TABLE " + CsmhFixture.TARGET_TABLE
+        + " MODIFY id BIGINT UNSIGNED NOT NULL");
+    pair = inspectPair();
     try (TestUser user = TestUser.create("load", "load", "SELECT, INSERT, UPDATE ON `"
         + tables.target.name() + "`.*");
         Connection t = java.sql.DriverManager.getConnection(tables.target.url(), user.name(),

@@ -7,6 +7,7 @@ import java.sql.SQLException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import widen.WidenException;
+import widen.db.AutoIncLock;
 import widen.db.Privileges;
 import java.util.List;
 import widen.schema.Column;
@@ -34,7 +35,7 @@ public enum CopyMethod {
    */
   public static CopyMethod throughWorker(String loadMode, Connection dst, TablePair tables)
       throws SQLException {
-    return chosen("copy.load_data", loadMode, () -> loadObstacle(dst, tables),
+    return chosen("copy.load_data", loadMode, () -> loadObstacle(dst, tables, loadMode),
         "each range is loaded by LOAD DATA LOCAL INFILE, one per 4 MiB chunk",
         "rows are written as upserts", "") ? LOAD : UPSERT;
   }
@@ -68,14 +69,22 @@ public enum CopyMethod {
   }
 
   /**
-   * Why LOAD DATA ... REPLACE could differ from the upsert or cannot run, or null. REPLACE of an
+   * Why LOAD DATA ... REPLACE would be slower than the upsert (auto only), could differ from it
+   * or cannot run, or null. REPLACE of an
    * existing row is an in-place update only when no DELETE trigger would fire and no foreign key
    * could cascade; otherwise the server deletes and re-inserts it. Even in place, it writes
    * every column: one the copy does not name gets its default, where the upsert leaves it. The server asks for DELETE
    * on the table whatever it does, so a user without it (the upsert needs none) cannot load.
    */
-  private static String loadObstacle(Connection dst, TablePair tables) throws SQLException {
+  private static String loadObstacle(Connection dst, TablePair tables, String loadMode)
+      throws SQLException {
     TableShape t = tables.target();
+    // Not a reason to refuse copy.load_data=always: only auto picks the faster method here.
+    if (loadMode.equals("auto") && AutoIncLock.favoursUpserts(dst, t)) {
+      return "the target's innodb_autoinc_lock_mode=1 would make each LOAD DATA hold the table's"
+          + " AUTO-INC lock to its end, one range at a time, where an upsert takes it only for"
+          + " a moment";
+    }
     if (!on(dst, "SELECT @@GLOBAL.local_infile")) {
       return "the target server has local_infile off";
     }
