@@ -67,8 +67,10 @@ public enum Setting {
   COPY_LOAD_DATA("copy.load_data", Kind.choice("auto", "always", "never"), "auto",
       "Through the worker (not pushed down), load each range by LOAD DATA LOCAL INFILE, one per"
           + " 4 MiB chunk, instead of multi-row upserts: auto (when the target server has"
-          + " local_infile on, the target user DELETE, and the target table no DELETE trigger, no foreign key pointing"
-          + " at it and no column the copy does not write), always (refuse to start otherwise),"
+          + " local_infile on, the target user DELETE, and the target table no DELETE trigger,"
+          + " no foreign key pointing at it and no column the copy does not write; not where the"
+          + " target runs innodb_autoinc_lock_mode=1 and the table has an AUTO_INCREMENT column,"
+          + " where each load would hold the AUTO-INC lock), always (refuse to start otherwise),"
           + " never."),
   COPY_MAX_ATTEMPTS("copy.max_attempts", Kind.count(1, 1000), "5",
       "Attempts at a range before it is parked with its error."),

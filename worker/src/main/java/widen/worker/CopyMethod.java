@@ -15,7 +15,7 @@ import widen.schema.TablePair;
 import widen.schema.TableShape;
 
 /**
- * How a worker writes a range into the target, fastest first. Chosen once at start from
+ * How a worker writes a range into the target. Chosen once at start from
  * {@code copy.pushdown} and {@code copy.load_data} and what the servers allow; every range of the
  * worker's is then copied the same way.
  */
@@ -24,7 +24,10 @@ public enum CopyMethod {
   PUSHDOWN,
   /** Rows read from the source in chunks, each loaded by a LOAD DATA LOCAL INFILE. */
   LOAD,
-  /** Rows streamed from the source into multi-row INSERT ... ON DUPLICATE KEY UPDATE batches. */
+  /**
+   * Rows streamed from the source into multi-row INSERT ... ON DUPLICATE KEY UPDATE statements,
+   * prepared on the server.
+   */
   UPSERT;
 
   private static final Logger log = LoggerFactory.getLogger(CopyMethod.class);

@@ -32,9 +32,10 @@ import widen.sql.CopySql;
  * (a zero date is copied as it is); the server parses them exactly as it printed them.
  *
  * <p>How the rows reach the target is the {@link CopyMethod}: loaded as a text stream by
- * {@code LOAD DATA LOCAL INFILE} (the fastest way through the worker), written as multi-row
- * upserts, or, pushed down, one {@code INSERT ... SELECT} run by the server that holds both
- * tables, where no row leaves the server at all.
+ * {@code LOAD DATA LOCAL INFILE} (the fastest way through the worker where loads can run side by
+ * side), written as server-prepared multi-row upserts (where the target's AUTO-INC lock would
+ * make them take turns), or, pushed down, one {@code INSERT ... SELECT} run by the server that
+ * holds both tables, where no row leaves the server at all.
  */
 public final class RangeCopier {
   /**
