@@ -41,15 +41,16 @@ public final class AutoIncLock {
       return null;
     }
     String through = mode == 1
-        ? "workers then write upserts (copy.load_data=auto), which take it only for a moment,"
-            + " but LOAD DATA (copy.load_data=always) and INSERT ... SELECT (copy.pushdown)"
-        : "every insert";
+        ? "LOAD DATA (copy.load_data=always) and INSERT ... SELECT (copy.pushdown) hold"
+        : "every insert holds";
+    String instead = mode == 1 ? "; workers therefore write upserts (copy.load_data=auto), which"
+        + " take it only for a moment" : "";
     return "the target " + target.qualifiedName() + " has an AUTO_INCREMENT column and its server"
-        + " runs innodb_autoinc_lock_mode=" + mode + ", so " + through + " hold the table's"
+        + " runs innodb_autoinc_lock_mode=" + mode + ", so " + through + " the table's"
         + " AUTO-INC lock until each statement ends: those write one range at a time (more"
         + " workers will not copy faster) and the application's inserts into it wait behind a"
-        + " range; for parallel writes set innodb_autoinc_lock_mode=2 in the server's"
-        + " configuration and restart it (safe with binlog_format ROW or MIXED)";
+        + " range" + instead + "; for parallel writes set innodb_autoinc_lock_mode=2 in the"
+        + " server's configuration and restart it (safe with binlog_format ROW or MIXED)";
   }
 
   private static boolean hasAutoIncrement(TableShape target) {

@@ -55,11 +55,6 @@ public record CopySql(String select, String insertInto, String rowValues, String
         " ON DUPLICATE KEY UPDATE " + onDuplicate, pushdown);
   }
 
-  /** The upsert of one row. */
-  public String upsert() {
-    return upsert(1);
-  }
-
   /** The upsert of {@code rows} rows, at most {@link #maxRows}. */
   public String upsert(int rows) {
     StringBuilder sql = new StringBuilder(insertInto.length() + onDuplicate.length()

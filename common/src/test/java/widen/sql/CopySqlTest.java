@@ -26,7 +26,7 @@ class CopySqlTest {
     CopySql sql = CopySql.of("edxapp", "csmh", "s`mh", "csm`he", "id", COLUMNS);
     assertEquals("INSERT INTO `s``mh`.`csm``he` (`id`, `na``me`, `grade`) VALUES (?, ?, ?)"
         + " ON DUPLICATE KEY UPDATE `na``me` = VALUES(`na``me`), `grade` = VALUES(`grade`)",
-        sql.upsert());
+        sql.upsert(1));
   }
 
   @Test
@@ -43,7 +43,7 @@ class CopySqlTest {
   void thePrimaryKeyIsRecognisedWhateverItsCase() {
     CopySql sql = CopySql.of("a", "b", "c", "d", "id", List.of("ID", "v"));
     assertEquals("INSERT INTO `c`.`d` (`ID`, `v`) VALUES (?, ?)"
-        + " ON DUPLICATE KEY UPDATE `v` = VALUES(`v`)", sql.upsert());
+        + " ON DUPLICATE KEY UPDATE `v` = VALUES(`v`)", sql.upsert(1));
   }
 
   @Test
@@ -52,7 +52,7 @@ class CopySqlTest {
     assertEquals("SELECT `id` FROM `a`.`b` WHERE `id` > ? AND `id` <= ? ORDER BY `id`",
         sql.select());
     assertEquals("INSERT INTO `c`.`d` (`id`) VALUES (?) ON DUPLICATE KEY UPDATE `id` = `id`",
-        sql.upsert());
+        sql.upsert(1));
   }
 
   @Test
@@ -73,7 +73,7 @@ class CopySqlTest {
 
   private static void copy(Connection c, CopySql sql, long lo, long hi) throws SQLException {
     try (PreparedStatement select = c.prepareStatement(sql.select());
-        PreparedStatement upsert = c.prepareStatement(sql.upsert())) {
+        PreparedStatement upsert = c.prepareStatement(sql.upsert(1))) {
       select.setLong(1, lo);
       select.setLong(2, hi);
       try (ResultSet rs = select.executeQuery()) {
