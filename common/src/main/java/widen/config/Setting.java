@@ -58,7 +58,7 @@ public enum Setting {
       "Fewest rows a sized range gets."),
   PLAN_MAX_RANGE_ROWS("plan.max_range_rows", Kind.count(1, 10_000_000), "500000",
       "Most rows a sized range gets (a failed or redelivered range is copied again whole)."),
-  COPY_BATCH_ROWS("copy.batch_rows", Kind.count(1, 100_000), "1000",
+  COPY_BATCH_ROWS("copy.batch_rows", Kind.count(1, 100_000), "100",
       "Rows per multi-row INSERT statement written by a worker."),
   COPY_PUSHDOWN("copy.pushdown", Kind.choice("auto", "always", "never"), "auto",
       "Where source and target share a server, copy each range with one INSERT ... SELECT on the"

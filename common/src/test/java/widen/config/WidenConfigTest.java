@@ -107,7 +107,7 @@ class WidenConfigTest {
         config.get(Setting.TARGET_TABLE));
     assertEquals("widen", config.get(Setting.CONTROL_SCHEMA));
     assertEquals(10_000, config.getInt(Setting.PLAN_RANGE_ROWS));
-    assertEquals(1000, config.getInt(Setting.COPY_BATCH_ROWS));
+    assertEquals(100, config.getInt(Setting.COPY_BATCH_ROWS));
     assertEquals(5, config.getInt(Setting.COPY_MAX_ATTEMPTS));
     assertEquals(2, config.getInt(Setting.WORKER_THREADS));
     assertEquals(60, config.getInt(Setting.WORKER_DRAIN_SECONDS));
