@@ -67,6 +67,15 @@ public final class WidenProcess {
     }
   }
 
+  /** Whether the process's output so far has a line containing {@code text}. */
+  public boolean logged(String text) {
+    try {
+      return java.nio.file.Files.readAllLines(log).stream().anyMatch(l -> l.contains(text));
+    } catch (IOException e) {
+      return false;
+    }
+  }
+
   public long pid() {
     return process.pid();
   }

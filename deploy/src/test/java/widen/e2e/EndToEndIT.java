@@ -54,7 +54,7 @@ class EndToEndIT {
         fleet.start("worker"));
     fleet.awaitPhase("READY_TO_FLIP", coordinator, 600);
     double seconds = (System.nanoTime() - started) / 1e9;
-    assertEquals(0, fleet.run("flip", "--confirm"));
+    fleet.flip(coordinator);
     assertEquals(0, coordinator.waitFor(300), coordinator.tail(40));
     fleet.stopWorkers(workers);
 
@@ -106,7 +106,7 @@ class EndToEndIT {
 
     WidenProcess second = fleet.start("coordinator");
     fleet.awaitPhase("READY_TO_FLIP", second, 600);
-    assertEquals(0, fleet.run("flip", "--confirm"));
+    fleet.flip(second);
     assertEquals(0, second.waitFor(300), second.tail(40));
     fleet.stopWorkers(workers);
     assertEquals(tables.sourceSum(), tables.targetSum());

@@ -40,6 +40,27 @@ final class Fleet implements AutoCloseable {
     return p.waitFor(300);
   }
 
+  /**
+   * Runs {@code flip --confirm} as an operator would: if the coordinator withdrew its advice
+   * before the flip arrived (rows reached the old table past sweep.until_rows between the advice
+   * and the application's switch), waits for the advice again and flips then. Any other refusal,
+   * or more withdrawals than the coordinator's sweeps can explain, fails with the flip's output.
+   */
+  void flip(WidenProcess coordinator) throws Exception {
+    for (int attempt = 1; ; attempt++) {
+      WidenProcess flip = start("flip", "--confirm");
+      int exit = flip.waitFor(120);
+      if (exit == 0) {
+        return;
+      }
+      if (attempt == 3 || !coordinator.logged("flip advice withdrawn")) {
+        throw new AssertionError("flip --confirm exited " + exit + " (attempt " + attempt
+            + "); " + flip.tail(10) + "\n" + coordinator.tail(20));
+      }
+      awaitPhase("READY_TO_FLIP", coordinator, 300);
+    }
+  }
+
   void prepare() throws Exception {
     WidenProcess p = start("prepare");
     assertEquals(0, p.waitFor(120), p.tail(20));

@@ -84,7 +84,7 @@ class MigrationLifecycleIT {
 
       fleet.awaitPhase("READY_TO_FLIP", coordinator, 600);
       app.writeTo(AppWriter.Table.NEW);
-      assertEquals(0, fleet.run("flip", "--confirm"));
+      fleet.flip(coordinator);
       assertEquals(0, coordinator.waitFor(300), coordinator.tail(40));
       fleet.stopWorkers(workers);
       app.close();
@@ -150,7 +150,7 @@ class MigrationLifecycleIT {
           "clean-up is refused before COMPLETE");
       assertEquals(ROWS + 6, tables.sourceSum().rows(), "and deleted nothing");
 
-      assertEquals(0, fleet.run("flip", "--confirm"));
+      fleet.flip(coordinator);
       assertEquals(0, coordinator.waitFor(300), coordinator.tail(40));
       fleet.stopWorkers(workers);
       app.close();

@@ -84,7 +84,7 @@ class SecretsIT {
     }
     assertTrue(http.toString().contains("\"rows\":[{"), "history read served rows: " + http);
     assertEquals(0, fleet.run("status"));
-    assertEquals(0, fleet.run("flip", "--confirm"));
+    fleet.flip(coordinator);
     assertEquals(0, coordinator.waitFor(300), coordinator.tail(40));
     fleet.stopWorkers(List.of(worker));
     assertEquals(tables.sourceSum(), tables.targetSum(), "the migration really ran");
