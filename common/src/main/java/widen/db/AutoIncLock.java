@@ -31,6 +31,19 @@ public final class AutoIncLock {
     return hasAutoIncrement(target) && mode(c) == 1;
   }
 
+  /**
+   * Whether every INSERT ... SELECT or LOAD DATA into {@code target} holds its AUTO-INC lock to
+   * the end, so such statements run one at a time: mode 0 or 1 and an AUTO_INCREMENT column.
+   */
+  public static boolean serializesBulkInserts(Connection c, TableShape target)
+      throws SQLException {
+    if (!hasAutoIncrement(target)) {
+      return false;
+    }
+    int mode = mode(c);
+    return mode == 0 || mode == 1;
+  }
+
   /** The warning for {@code target} on the server {@code c} reaches, or null if none is due. */
   public static String warning(Connection c, TableShape target) throws SQLException {
     if (!hasAutoIncrement(target)) {

@@ -29,6 +29,10 @@ class AutoIncLockIT {
       assertNull(AutoIncLock.warning(c, TableShape.introspect(c, "target", "w", "plain")));
       assertTrue(AutoIncLock.favoursUpserts(c, TableShape.introspect(c, "target", "w", "counted")));
       assertFalse(AutoIncLock.favoursUpserts(c, TableShape.introspect(c, "target", "w", "plain")));
+      assertTrue(AutoIncLock.serializesBulkInserts(c,
+          TableShape.introspect(c, "target", "w", "counted")));
+      assertFalse(AutoIncLock.serializesBulkInserts(c,
+          TableShape.introspect(c, "target", "w", "plain")));
     }
   }
 
@@ -38,6 +42,8 @@ class AutoIncLockIT {
         List.of("--innodb-autoinc-lock-mode=2")); Connection c = tables(db)) {
       assertNull(AutoIncLock.warning(c, TableShape.introspect(c, "target", "w", "counted")));
       assertFalse(AutoIncLock.favoursUpserts(c,
+          TableShape.introspect(c, "target", "w", "counted")));
+      assertFalse(AutoIncLock.serializesBulkInserts(c,
           TableShape.introspect(c, "target", "w", "counted")));
     }
   }

@@ -6,18 +6,93 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.util.concurrent.CompletableFuture;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import widen.WidenException;
 import widen.demo.CsmhFixture;
+import widen.range.IdRange;
 
 /**
  * Every copy test of {@link CopyIdempotencyIT} again with the range pushed down to the server as
- * one INSERT ... SELECT (the test databases share a server), and the decision itself.
+ * one INSERT ... SELECT (the test databases share a server), taking turns by the named lock as
+ * a worker does on a server whose AUTO-INC lock serializes them; and the decisions themselves.
  */
 class PushdownCopyIT extends CopyIdempotencyIT {
+  private PushdownTurn turn;
+
   @Override
   CopyMethod method() {
     return CopyMethod.PUSHDOWN;
+  }
+
+  @BeforeEach
+  void takeTurns() {
+    turn = PushdownTurn.into(pair.target());
+    copier = new RangeCopier(source, target, pair, 500, CopyMethod.PUSHDOWN, turn);
+  }
+
+  @Test
+  void aRangeWaitsForItsTurnAndGivesItBack() throws Exception {
+    try (Connection other = target.getConnection()) {
+      assertTrue(lock(other, "SELECT GET_LOCK(?, 0)"), "the test holds the turn");
+      CompletableFuture<Long> copy = CompletableFuture.supplyAsync(() -> {
+        try {
+          return copier.copy(new IdRange(-1, 3_000));
+        } catch (Exception e) {
+          throw new IllegalStateException(e);
+        }
+      });
+      awaitSessionWaitingForTheTurn();
+      assertEquals(0, tables.target.queryLong("SELECT COUNT(*) FROM "
+          + CsmhFixture.TARGET_TABLE), "nothing written while another holds the turn");
+      assertTrue(lock(other, "SELECT RELEASE_LOCK(?)"));
+      assertTrue(copy.join() > 0);
+    }
+    assertTrue(turnIsFree(), "the copier gave the turn back");
+    assertEquals(tables.sourceSum(new IdRange(-1, 3_000)),
+        tables.targetSum(new IdRange(-1, 3_000)));
+  }
+
+  @Test
+  void aFailedRangeGivesTheTurnBack() throws Exception {
+    tables.target.execute("CREATE TRIGGER refuse BEFORE INSERT ON " + CsmhFixture.TARGET_TABLE
+        + " FOR EACH ROW SIGNAL SQLSTATE '45000' SET MESSAGE_TEXT = 'refused by the test'");
+    Exception e = assertThrows(Exception.class, () -> copier.copy(new IdRange(-1, 3_000)));
+    assertTrue(e.getMessage().contains("refused by the test"), e.getMessage());
+    // The failed session is evicted from the pool; the server frees its lock as it closes.
+    long deadline = System.nanoTime() + 30_000_000_000L;
+    while (!turnIsFree() && System.nanoTime() < deadline) {
+      Thread.sleep(50);
+    }
+    assertTrue(turnIsFree(), "no pooled session keeps the turn of a failed range");
+    tables.target.execute("DROP TRIGGER refuse");
+    assertTrue(copier.copy(new IdRange(-1, 3_000)) > 0, "the next range gets the turn");
+  }
+
+  private boolean turnIsFree() throws Exception {
+    return tables.target.queryLong("SELECT IS_FREE_LOCK('" + turn.name() + "')") == 1;
+  }
+
+  private boolean lock(Connection c, String sql) throws Exception {
+    try (PreparedStatement ps = c.prepareStatement(sql)) {
+      ps.setString(1, turn.name());
+      try (ResultSet rs = ps.executeQuery()) {
+        return rs.next() && rs.getInt(1) == 1;
+      }
+    }
+  }
+
+  /** Until the server shows a session waiting in GET_LOCK (state "User lock"). */
+  private void awaitSessionWaitingForTheTurn() throws Exception {
+    long deadline = System.nanoTime() + 30_000_000_000L;
+    while (tables.target.queryLong("SELECT COUNT(*) FROM information_schema.PROCESSLIST"
+        + " WHERE STATE = 'User lock' AND INFO LIKE 'SELECT GET_LOCK(%'") == 0) {
+      assertTrue(System.nanoTime() < deadline, "no range waited for its turn");
+      Thread.sleep(50);
+    }
   }
 
   @Test

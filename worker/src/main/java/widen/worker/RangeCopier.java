@@ -56,6 +56,8 @@ public final class RangeCopier {
   private final int upsertRows;
   private final CopyMethod method;
   private final String loadSql;
+  /** Pushed down into a table whose AUTO-INC lock serializes them: ranges take turns. */
+  private final PushdownTurn turn;
 
   /** Copies {@code tables}' rows by upserts. */
   public RangeCopier(DataSource source, DataSource target, TablePair tables, int batchRows) {
@@ -65,6 +67,13 @@ public final class RangeCopier {
   /** Copies {@code tables}' rows by {@code method}. */
   public RangeCopier(DataSource source, DataSource target, TablePair tables, int batchRows,
       CopyMethod method) {
+    this(source, target, tables, batchRows, method, null);
+  }
+
+  /** Copies by {@code method}; pushed down, one range at a time by {@code turn} if not null. */
+  RangeCopier(DataSource source, DataSource target, TablePair tables, int batchRows,
+      CopyMethod method, PushdownTurn turn) {
+    this.turn = turn;
     this.source = source;
     this.target = target;
     this.sql = tables.copySql();
@@ -118,25 +127,43 @@ public final class RangeCopier {
 
   private long pushDown(IdRange range) throws SQLException {
     try (Connection dst = target.getConnection()) {
-      int isolation = dst.getTransactionIsolation();
-      // READ COMMITTED reads the source rows from a snapshot without shared locks (under row or
-      // mixed binary logging), so the application's writes to the old table are not held up.
-      dst.setTransactionIsolation(Connection.TRANSACTION_READ_COMMITTED);
-      dst.setAutoCommit(false);
-      try (PreparedStatement ps = dst.prepareStatement(sql.pushdown())) {
-        ps.setLong(1, range.lo());
-        ps.setLong(2, range.hi());
-        long rows = ps.executeUpdate();
-        dst.commit();
+      if (turn == null) {
+        return pushDown(dst, range);
+      }
+      turn.take(dst);
+      boolean given = false;
+      try {
+        long rows = pushDown(dst, range);
+        given = turn.give(dst);
         return rows;
-      } catch (SQLException | RuntimeException e) {
-        Jdbc.rollBack(dst, e);
-        throw e;
       } finally {
-        Jdbc.restoreAutoCommit(dst);
-        if (!dst.isClosed()) {
-          dst.setTransactionIsolation(isolation);
+        if (!given) {
+          // Failed, or the release did not answer: a pooled session must never keep the turn.
+          evict(target, dst);
         }
+      }
+    }
+  }
+
+  private long pushDown(Connection dst, IdRange range) throws SQLException {
+    int isolation = dst.getTransactionIsolation();
+    // READ COMMITTED reads the source rows from a snapshot without shared locks (under row or
+    // mixed binary logging), so the application's writes to the old table are not held up.
+    dst.setTransactionIsolation(Connection.TRANSACTION_READ_COMMITTED);
+    dst.setAutoCommit(false);
+    try (PreparedStatement ps = dst.prepareStatement(sql.pushdown())) {
+      ps.setLong(1, range.lo());
+      ps.setLong(2, range.hi());
+      long rows = ps.executeUpdate();
+      dst.commit();
+      return rows;
+    } catch (SQLException | RuntimeException e) {
+      Jdbc.rollBack(dst, e);
+      throw e;
+    } finally {
+      Jdbc.restoreAutoCommit(dst);
+      if (!dst.isClosed()) {
+        dst.setTransactionIsolation(isolation);
       }
     }
   }

@@ -16,6 +16,7 @@ import widen.ProcessIdentity;
 import widen.WidenException;
 import widen.config.Setting;
 import widen.config.WidenConfig;
+import widen.db.AutoIncLock;
 import widen.db.Databases;
 import widen.db.Privileges;
 import widen.queue.Broker;
@@ -71,12 +72,19 @@ public final class Worker implements AutoCloseable {
     int threads = config.getInt(Setting.WORKER_THREADS);
     TablePair tables;
     CopyMethod method;
+    PushdownTurn turn = null;
     TableChecksum.Hash hash;
     try (var src = Databases.connect(config.source()); var dst = Databases.connect(config.target())) {
       tables = TablePair.inspect(src, dst, config.source(), config.target());
       method = Pushdown.decide(config.get(Setting.COPY_PUSHDOWN), src, dst, tables)
           ? CopyMethod.PUSHDOWN
           : CopyMethod.throughWorker(config.get(Setting.COPY_LOAD_DATA), dst, tables);
+      if (method == CopyMethod.PUSHDOWN
+          && AutoIncLock.serializesBulkInserts(dst, tables.target())) {
+        turn = PushdownTurn.into(tables.target());
+        log.info("pushed-down ranges take turns by lock '{}': the target's AUTO-INC lock would"
+            + " serialize them anyway, and waiting for it costs the server more", turn.name());
+      }
       hash = TableChecksum.Hash.bestFor(src, dst);
       // A read-only target user fails here once, not on every range it would take and park.
       Privileges.requireUpsert(dst, "target", tables.target().database(), tables.target().table(),
@@ -87,7 +95,7 @@ public final class Worker implements AutoCloseable {
     source = Databases.pool(config.source(), threads, "widen-source");
     target = Databases.pool(config.target(), threads, "widen-target");
     copier = new RangeCopier(source, target, tables,
-        config.getInt(Setting.COPY_BATCH_ROWS), method);
+        config.getInt(Setting.COPY_BATCH_ROWS), method, turn);
     verifier = new RangeVerifier(source, target, tables, copier,
         config.getBoolean(Setting.VERIFY_DELETE_EXTRA), hash);
     topology = Topology.of(config);

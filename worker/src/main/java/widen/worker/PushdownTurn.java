@@ -1,0 +1,64 @@
+package widen.worker;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import widen.schema.TableShape;
+
+/**
+ * One pushed-down range at a time across the whole fleet, by a named lock on the server that
+ * holds both tables, where the target's AUTO-INC lock would serialize them anyway.
+ *
+ * <p>Why: under innodb_autoinc_lock_mode 0 or 1, every INSERT ... SELECT into a table with an
+ * AUTO_INCREMENT column holds the table's AUTO-INC lock until it ends, so concurrent ranges run
+ * one after another whatever the fleet's size. Waiting for that lock inside InnoDB is not free:
+ * on 2,000,000 CSMH rows with 2 workers of 2 threads (docs/performance.md, medians of three), the
+ * server spent 10.6 us a row with the ranges queued on the AUTO-INC lock (0.88x one
+ * INSERT ... SELECT) and 9.3 us with them queued here (1.05x). The lock belongs to the session,
+ * so a worker that dies mid-range frees it with its connection.
+ */
+final class PushdownTurn {
+  /** How long a range waits for its turn before it fails (and is retried later). */
+  static final int WAIT_SECONDS = 600;
+
+  private final String name;
+
+  private PushdownTurn(String name) {
+    this.name = name;
+  }
+
+  /** The turn for writes into {@code target}; lock names hold at most 64 characters. */
+  static PushdownTurn into(TableShape target) {
+    String table = target.database() + "." + target.table();
+    String name = "widen-pushdown " + table;
+    return new PushdownTurn(name.length() <= 64 ? name
+        : name.substring(0, 55) + " " + Integer.toHexString(table.hashCode()));
+  }
+
+  String name() {
+    return name;
+  }
+
+  /** Waits for the turn on {@code c}'s session; fails after {@link #WAIT_SECONDS}. */
+  void take(Connection c) throws SQLException {
+    if (!call(c, "SELECT GET_LOCK(?, " + WAIT_SECONDS + ")")) {
+      throw new SQLException("waited " + WAIT_SECONDS + " s for lock '" + name + "' (another"
+          + " range's INSERT ... SELECT holds it); the range will be retried");
+    }
+  }
+
+  /** Gives the turn back; false if {@code c}'s session did not hold it. */
+  boolean give(Connection c) throws SQLException {
+    return call(c, "SELECT RELEASE_LOCK(?)");
+  }
+
+  private boolean call(Connection c, String sql) throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement(sql)) {
+      ps.setString(1, name);
+      try (ResultSet rs = ps.executeQuery()) {
+        return rs.next() && rs.getInt(1) == 1;
+      }
+    }
+  }
+}
