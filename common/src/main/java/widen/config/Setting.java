@@ -63,7 +63,8 @@ public enum Setting {
   COPY_PUSHDOWN("copy.pushdown", Kind.choice("auto", "always", "never"), "auto",
       "Where source and target share a server, copy each range with one INSERT ... SELECT on the"
           + " server instead of through the worker: auto (when the target user may read the"
-          + " source), always (refuse to start otherwise), never."),
+          + " source), always (refuse to start otherwise), never. Where the target's AUTO-INC"
+          + " lock serializes such statements, the fleet's ranges take turns by GET_LOCK."),
   COPY_LOAD_DATA("copy.load_data", Kind.choice("auto", "always", "never"), "auto",
       "Through the worker (not pushed down), load each range by LOAD DATA LOCAL INFILE, one per"
           + " 4 MiB chunk, instead of multi-row upserts: auto (when the target server has"
