@@ -6,8 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -37,7 +35,8 @@ class PushdownCopyIT extends CopyIdempotencyIT {
   @Test
   void aRangeWaitsForItsTurnAndGivesItBack() throws Exception {
     try (Connection other = target.getConnection()) {
-      assertTrue(lock(other, "SELECT GET_LOCK(?, 0)"), "the test holds the turn");
+      turn.take(other);
+      assertFalse(turnIsFree(), "the test holds the turn");
       CompletableFuture<Long> copy = CompletableFuture.supplyAsync(() -> {
         try {
           return copier.copy(new IdRange(-1, 3_000));
@@ -48,7 +47,7 @@ class PushdownCopyIT extends CopyIdempotencyIT {
       awaitSessionWaitingForTheTurn();
       assertEquals(0, tables.target.queryLong("SELECT COUNT(*) FROM "
           + CsmhFixture.TARGET_TABLE), "nothing written while another holds the turn");
-      assertTrue(lock(other, "SELECT RELEASE_LOCK(?)"));
+      assertTrue(turn.give(other));
       assertTrue(copy.join() > 0);
     }
     assertTrue(turnIsFree(), "the copier gave the turn back");
@@ -74,15 +73,6 @@ class PushdownCopyIT extends CopyIdempotencyIT {
 
   private boolean turnIsFree() throws Exception {
     return tables.target.queryLong("SELECT IS_FREE_LOCK('" + turn.name() + "')") == 1;
-  }
-
-  private boolean lock(Connection c, String sql) throws Exception {
-    try (PreparedStatement ps = c.prepareStatement(sql)) {
-      ps.setString(1, turn.name());
-      try (ResultSet rs = ps.executeQuery()) {
-        return rs.next() && rs.getInt(1) == 1;
-      }
-    }
   }
 
   /** Until the server shows a session waiting in GET_LOCK (state "User lock"). */

@@ -4,6 +4,9 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import widen.db.AutoIncLock;
 import widen.schema.TableShape;
 
 /**
@@ -19,6 +22,7 @@ import widen.schema.TableShape;
  * so a worker that dies mid-range frees it with its connection.
  */
 final class PushdownTurn {
+  private static final Logger log = LoggerFactory.getLogger(PushdownTurn.class);
   /** How long a range waits for its turn before it fails (and is retried later). */
   static final int WAIT_SECONDS = 600;
 
@@ -26,6 +30,20 @@ final class PushdownTurn {
 
   private PushdownTurn(String name) {
     this.name = name;
+  }
+
+  /**
+   * The turn that pushed-down ranges into {@code target} take, or null where the server lets
+   * them run side by side (innodb_autoinc_lock_mode 2, or no AUTO_INCREMENT column).
+   */
+  static PushdownTurn ifSerialized(Connection dst, TableShape target) throws SQLException {
+    if (!AutoIncLock.serializesBulkInserts(dst, target)) {
+      return null;
+    }
+    PushdownTurn turn = into(target);
+    log.info("pushed-down ranges take turns by lock '{}': the target's AUTO-INC lock would"
+        + " serialize them anyway, and waiting for it costs the server more", turn.name);
+    return turn;
   }
 
   /** The turn for writes into {@code target}; lock names hold at most 64 characters. */

@@ -16,7 +16,6 @@ import widen.ProcessIdentity;
 import widen.WidenException;
 import widen.config.Setting;
 import widen.config.WidenConfig;
-import widen.db.AutoIncLock;
 import widen.db.Databases;
 import widen.db.Privileges;
 import widen.queue.Broker;
@@ -72,19 +71,15 @@ public final class Worker implements AutoCloseable {
     int threads = config.getInt(Setting.WORKER_THREADS);
     TablePair tables;
     CopyMethod method;
-    PushdownTurn turn = null;
+    PushdownTurn turn;
     TableChecksum.Hash hash;
     try (var src = Databases.connect(config.source()); var dst = Databases.connect(config.target())) {
       tables = TablePair.inspect(src, dst, config.source(), config.target());
       method = Pushdown.decide(config.get(Setting.COPY_PUSHDOWN), src, dst, tables)
           ? CopyMethod.PUSHDOWN
           : CopyMethod.throughWorker(config.get(Setting.COPY_LOAD_DATA), dst, tables);
-      if (method == CopyMethod.PUSHDOWN
-          && AutoIncLock.serializesBulkInserts(dst, tables.target())) {
-        turn = PushdownTurn.into(tables.target());
-        log.info("pushed-down ranges take turns by lock '{}': the target's AUTO-INC lock would"
-            + " serialize them anyway, and waiting for it costs the server more", turn.name());
-      }
+      turn = method == CopyMethod.PUSHDOWN ? PushdownTurn.ifSerialized(dst, tables.target())
+          : null;
       hash = TableChecksum.Hash.bestFor(src, dst);
       // A read-only target user fails here once, not on every range it would take and park.
       Privileges.requireUpsert(dst, "target", tables.target().database(), tables.target().table(),
