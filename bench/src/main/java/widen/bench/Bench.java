@@ -9,13 +9,11 @@ import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.stream.Collectors;
 import widen.config.Setting;
 import widen.config.WidenConfig;
 import widen.demo.WidenProcess;
@@ -33,12 +31,13 @@ public final class Bench {
       "upsert", "pushdown",
       "loop", "insert-select", "chunked", "dump", "pt-archiver");
   static final String WIDEN_PREFIX = "widen, ";
+  static final String LOOP = "in-process RangeCopier loop";
   /** MariaDB named lock held while a bench runs. */
   static final String LOCK = "widen_bench";
 
   private final long rows;
   private final Set<String> only;
-  /** Attempts per contender; the table keeps the median one (--repeat). */
+  /** Rounds: each contender runs once a round and keeps its median attempt (--repeat). */
   private final int repeat;
   private final Path logs;
   private final Path results;
@@ -46,6 +45,8 @@ public final class Bench {
   private final List<Result> table = new ArrayList<>();
   private final StringBuilder header = new StringBuilder();
   private final FailsafeWatcher watcher = new FailsafeWatcher();
+  private WidenRun.Outcome fastestSoFar;
+  private int loopThreads;
 
   private Bench(long rows, Set<String> only, int repeat, Path home) throws IOException {
     this.rows = rows;
@@ -121,7 +122,7 @@ public final class Bench {
     }
     System.err.println("usage: bench/run [--rows N] [--only NAME,...] [--port P] [--repeat N]"
         + "   (default 2,000,000 rows, MariaDB on port 3306 (bench/own-server starts another),"
-        + " each contender once; with --repeat, the median of N attempts)");
+        + " each contender once; --repeat N runs them all in N rounds and keeps each one's median)");
     System.err.println("contenders: " + String.join(",", NAMES));
     System.exit(problem == null ? 0 : 2);
   }
@@ -145,67 +146,73 @@ public final class Bench {
     note("logs: %s", logs);
 
     WidenRun widen = new WidenRun(tables, logs);
-    WidenRun.Outcome best = null;
-    Result verification = null;
+    Rounds rounds = new Rounds(repeat);
+    Map<Integer, Rounds.Entry<WidenRun.Outcome>> widenRuns = new LinkedHashMap<>();
     for (int workers : new int[] {1, 2, 4}) {
       boolean verify = workers == 2 && only.contains("verify");
-      if (!only.contains("widen-" + workers) && !verify) {
-        continue;
-      }
-      String name = WIDEN_PREFIX + workers + " worker" + (workers == 1 ? "" : "s");
-      WidenRun.Outcome o = measure(name, () -> widen.run(name, workers, never, verify));
-      if (o.verification() != null) {
-        verification = o.verification();
-        table.add(verification);
-        say("  %s: %.1f s (%s), %s", verification.name(), verification.seconds(),
-            verification.basis(), verification.note());
-      }
-      if (o.copy().complete() && (best == null
-          || o.copy().rowsPerSecond() > best.copy().rowsPerSecond())) {
-        best = o;
+      if (only.contains("widen-" + workers) || verify) {
+        String name = WIDEN_PREFIX + workers + " worker" + (workers == 1 ? "" : "s");
+        widenRuns.put(workers, rounds.add(name,
+            () -> fastest(widen.run(name, workers, never, verify))));
       }
     }
     if (only.contains("fixed")) {
-      String name = Report.FIXED_RUN;
-      measure(name, () -> widen.run(name, 1, Map.of("WIDEN_COPY_PUSHDOWN", "never",
-          "WIDEN_PLAN_TARGET_RANGE_MS", "0"), false));
+      rounds.add(Report.FIXED_RUN, () -> widen.run(Report.FIXED_RUN, 1, Map.of(
+          "WIDEN_COPY_PUSHDOWN", "never", "WIDEN_PLAN_TARGET_RANGE_MS", "0"), false));
     }
     if (only.contains("upsert")) {
-      String name = Report.UPSERT_RUN;
-      measure(name, () -> widen.run(name, 1, Map.of("WIDEN_COPY_PUSHDOWN", "never",
-          "WIDEN_COPY_LOAD_DATA", "never"), false));
+      rounds.add(Report.UPSERT_RUN, () -> widen.run(Report.UPSERT_RUN, 1, Map.of(
+          "WIDEN_COPY_PUSHDOWN", "never", "WIDEN_COPY_LOAD_DATA", "never"), false));
     }
     if (only.contains("pushdown")) {
-      String name = Report.PUSHDOWN_RUN;
-      measure(name, () -> widen.run(name, 2, Map.of("WIDEN_COPY_PUSHDOWN", "always"), false));
+      rounds.add(Report.PUSHDOWN_RUN, () -> widen.run(Report.PUSHDOWN_RUN, 2,
+          Map.of("WIDEN_COPY_PUSHDOWN", "always"), false));
     }
     if (only.contains("loop")) {
-      int threads = best != null ? best.threads() : 2 * WidenRun.THREADS_PER_WORKER;
-      String name = "in-process RangeCopier loop, " + threads + " threads";
-      measure(name, () -> CopyLoop.run(tables, name, threads, config));
-      if (best == null) {
-        say("  (no widen run measured in this run: the loop used %d threads)", threads);
-      }
+      rounds.add(LOOP, () -> CopyLoop.run(tables, LOOP, loopThreads(), config));
     }
     if (only.contains("insert-select")) {
-      measure("INSERT ... SELECT (one statement)", () -> Baselines.insertSelect(tables,
-          "INSERT ... SELECT (one statement)"));
+      String name = "INSERT ... SELECT (one statement)";
+      rounds.add(name, () -> Baselines.insertSelect(tables, name));
     }
     if (only.contains("chunked")) {
       String name = "INSERT ... SELECT in 10,000-id chunks";
-      measure(name, () -> Baselines.chunked(tables, name));
+      rounds.add(name, () -> Baselines.chunked(tables, name));
     }
     if (only.contains("dump")) {
-      measure("mariadb-dump | mariadb", () -> Baselines.dump(tables, "mariadb-dump | mariadb",
-          logs));
+      String name = "mariadb-dump | mariadb";
+      rounds.add(name, () -> Baselines.dump(tables, name, logs));
     }
     if (only.contains("pt-archiver")) {
-      measure("pt-archiver", () -> Baselines.ptArchiver(tables, "pt-archiver", logs));
+      rounds.add("pt-archiver", () -> Baselines.ptArchiver(tables, "pt-archiver", logs));
+    }
+    rounds.run();
+
+    WidenRun.Outcome best = null;
+    WidenRun.Outcome loopBase = null;
+    Result verification = null;
+    for (Rounds.Entry<?> e : rounds.entries()) {
+      table.add(e.line());
+      if (!(e.kept() instanceof WidenRun.Outcome o) || !widenRuns.containsValue(e)) {
+        continue;
+      }
+      if (o.verification() != null) {
+        verification = o.verification();
+        table.add(verification);
+      }
+      if (o.copy().complete()) {
+        best = best == null || o.copy().rowsPerSecond() > best.copy().rowsPerSecond() ? o : best;
+        loopBase = o.threads() == loopThreads ? o : loopBase;
+      }
+    }
+    if (only.contains("loop") && loopBase == null) {
+      say("  (no complete widen run with the loop's %d threads: no overhead figure)",
+          loopThreads);
     }
     Tables.dropScratch();
     note("at end: load average %s; %s", loadAverage(), otherJobs());
     note("during the run: %s", watcher.report());
-    Report report = new Report(table, best == null ? null : best.copy(), verification);
+    Report report = new Report(table, loopBase == null ? null : loopBase.copy(), verification);
     String out = report.render();
     System.out.println();
     System.out.print(out);
@@ -227,63 +234,25 @@ public final class Bench {
     return a;
   }
 
-  private interface Contender<T> {
-    T run() throws Exception;
+  /** Keeps the fastest complete widen attempt so far, which the loop's thread count follows. */
+  private WidenRun.Outcome fastest(WidenRun.Outcome o) {
+    if (o.copy().complete() && (fastestSoFar == null
+        || o.copy().rowsPerSecond() > fastestSoFar.copy().rowsPerSecond())) {
+      fastestSoFar = o;
+    }
+    return o;
   }
 
   /**
-   * Runs one contender ({@link #repeat} times), adds its line to the table and prints each
-   * attempt at once. Of several attempts the table keeps the median by time, whole (a widen
-   * run's verification with it), since one run on a shared machine can be a quarter off; an
-   * attempt that was skipped or incomplete ends the repeats and is the one kept, so it shows.
+   * The loop's threads: those of the fastest widen attempt before its first round (which runs
+   * after the widen contenders), the same in every round; with no widen run, two workers' worth.
    */
-  private <T> T measure(String name, Contender<T> contender) throws Exception {
-    say("");
-    say("== %s", name);
-    List<T> attempts = new ArrayList<>();
-    T kept = null;
-    for (int i = 1; i <= repeat && kept == null; i++) {
-      T out = contender.run();
-      Result r = result(out);
-      attempts.add(out);
-      if (!r.ran()) {
-        say("  skipped: %s", r.note());
-        kept = out;
-        continue;
-      }
-      say("  %s%,d rows in %.1f s (%s) = %,.0f rows/s; complete: %s", repeat > 1 ? "attempt "
-          + i + ": " : "", r.rows(), r.seconds(), r.basis(), r.rowsPerSecond(),
-          r.complete() ? "yes" : "NO");
-      say("  %s", r.note());
-      if (!r.complete()) {
-        kept = out;
-      }
+  private int loopThreads() {
+    if (loopThreads == 0) {
+      loopThreads = fastestSoFar != null ? fastestSoFar.threads()
+          : 2 * WidenRun.THREADS_PER_WORKER;
     }
-    if (kept == null) {
-      List<T> byTime = new ArrayList<>(attempts);
-      byTime.sort(Comparator.comparingDouble(o -> result(o).seconds()));
-      kept = byTime.get((byTime.size() - 1) / 2);
-    }
-    Result r = result(kept);
-    if (attempts.size() > 1 && r.complete()) {
-      String times = attempts.stream().map(o -> String.format("%.1f", result(o).seconds()))
-          .collect(Collectors.joining(", "));
-      r = new Result(r.name(), r.rows(), r.seconds(), r.basis(), r.complete(), r.verification(),
-          r.note() + "; the median of " + attempts.size() + " attempts (" + times + " s)");
-      say("  kept the median: %.1f s of %s s", r.seconds(), times);
-    }
-    table.add(r);
-    return kept;
-  }
-
-  private static Result result(Object out) {
-    return out instanceof WidenRun.Outcome o ? o.copy() : (Result) out;
-  }
-
-  private void skip(String name, String why) {
-    say("");
-    say("== %s: skipped: %s", name, why);
-    table.add(Result.skipped(name, why));
+    return loopThreads;
   }
 
   /** Before each contender: waits for the server to write out the previous one's pages. */

@@ -20,7 +20,10 @@ final class Report {
   static final String PUSHDOWN_RUN = Bench.WIDEN_PREFIX + "pushdown, 2 workers";
 
   private final List<Result> results;
-  /** The best complete widen run without pushdown: what the in-process loop is held against. */
+  /**
+   * The complete widen run (through the workers) with as many threads as the in-process loop:
+   * what the loop is held against.
+   */
   private final Result loopBase;
   private final Result verification;
   /**
@@ -123,11 +126,12 @@ final class Report {
   }
 
   private void overhead(StringBuilder out) {
-    Optional<Result> loop = results.stream().filter(r -> r.name().startsWith("in-process"))
+    Optional<Result> loop = results.stream().filter(r -> r.name().equals(Bench.LOOP))
         .findFirst();
     String line = "coordinator overhead < 5%: ";
     if (loopBase == null || loop.isEmpty() || !loop.get().ran() || !loop.get().complete()) {
-      out.append(line).append("not measured (needs a complete widen run and the loop)\n");
+      out.append(line).append("not measured (needs the loop and a complete widen run with as many"
+          + " threads)\n");
       return;
     }
     double x = loopBase.seconds() / loop.get().seconds() - 1;
