@@ -169,7 +169,7 @@ public final class Bench {
           Map.of("WIDEN_COPY_PUSHDOWN", "always"), false));
     }
     if (only.contains("loop")) {
-      rounds.add(LOOP, () -> CopyLoop.run(tables, LOOP, loopThreads(), config));
+      rounds.add(LOOP, () -> CopyLoop.run(tables, LOOP, loopThreads(), config, logs));
     }
     if (only.contains("insert-select")) {
       String name = "INSERT ... SELECT (one statement)";

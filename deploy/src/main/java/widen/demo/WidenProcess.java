@@ -37,13 +37,22 @@ public final class WidenProcess {
    */
   public static WidenProcess start(String name, Map<String, String> env, Path log,
       List<String> launcher, String... args) throws IOException {
+    return startMain(name, env, log, launcher, "widen.cli.WidenCli", args);
+  }
+
+  /**
+   * Starts {@code mainClass} from the same classpath in a JVM started as a worker's is (the
+   * bench runs its in-process copy loop this way, on equal terms with widen's workers).
+   */
+  public static WidenProcess startMain(String name, Map<String, String> env, Path log,
+      List<String> launcher, String mainClass, String... args) throws IOException {
     String java = ProcessHandle.current().info().command().orElse("java");
     List<String> cmd = new ArrayList<>(launcher);
     cmd.addAll(List.of(java, "-Xmx256m"));
     if (args.length > 0 && args[0].equals("coordinator")) {
       cmd.add(COORDINATOR_JIT); // as bin/widen starts it
     }
-    cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), "widen.cli.WidenCli"));
+    cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), mainClass));
     cmd.addAll(List.of(args));
     ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true)
         .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));

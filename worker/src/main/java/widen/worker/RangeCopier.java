@@ -52,6 +52,8 @@ public final class RangeCopier {
    * DATA stream.
    */
   private final boolean[] hex;
+  /** Columns copied, in copy order: the values of each row read and bound. */
+  private final int columns;
   /** Rows per full upsert: the configured batch, within the statement's placeholder limit. */
   private final int upsertRows;
   private final CopyMethod method;
@@ -78,6 +80,7 @@ public final class RangeCopier {
     this.target = target;
     this.sql = tables.copySql();
     this.hex = tables.binaryColumns();
+    this.columns = tables.mapping().columns().size();
     this.upsertRows = Math.max(1, Math.min(batchRows, sql.maxRows()));
     this.method = method;
     this.loadSql = method == CopyMethod.LOAD ? tables.loadSql() : null;
@@ -239,7 +242,6 @@ public final class RangeCopier {
       read.setFetchSize(Integer.MIN_VALUE);
       read.setLong(1, range.lo());
       read.setLong(2, range.hi());
-      int columns = hex.length;
       List<byte[][]> pending = new ArrayList<>();
       long pendingBytes = 0;
       long rows = 0;
