@@ -212,7 +212,8 @@ public final class Bench {
     Tables.dropScratch();
     note("at end: load average %s; %s", loadAverage(), otherJobs());
     note("during the run: %s", watcher.report());
-    Report report = new Report(table, loopBase == null ? null : loopBase.copy(), verification);
+    Report report = new Report(table, loopBase == null ? null : loopBase.copy(), verification,
+        rounds.secondsByRound());
     String out = report.render();
     System.out.println();
     System.out.print(out);

@@ -2,7 +2,9 @@ package widen.bench;
 
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Collectors;
 
 /**
@@ -78,6 +80,20 @@ final class Rounds {
 
   private final int rounds;
   private final List<Entry<?>> entries = new ArrayList<>();
+
+  /**
+   * Each attempt's seconds, round by round, by contender name, for those that ran and completed
+   * every round: what paired figures (one ratio a round) are computed from.
+   */
+  Map<String, List<Double>> secondsByRound() {
+    Map<String, List<Double>> out = new LinkedHashMap<>();
+    for (Entry<?> e : entries) {
+      if (e.stoppedAt == null && e.attempts.size() == rounds) {
+        out.put(e.name, e.attempts.stream().map(o -> result(o).seconds()).toList());
+      }
+    }
+    return out;
+  }
 
   Rounds(int rounds) {
     this.rounds = rounds;
