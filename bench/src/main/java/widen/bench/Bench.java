@@ -9,7 +9,6 @@ import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -147,12 +146,12 @@ public final class Bench {
 
     WidenRun widen = new WidenRun(tables, logs);
     Rounds rounds = new Rounds(repeat);
-    Map<Integer, Rounds.Entry<WidenRun.Outcome>> widenRuns = new LinkedHashMap<>();
+    List<Rounds.Entry<WidenRun.Outcome>> widenRuns = new ArrayList<>();
     for (int workers : new int[] {1, 2, 4}) {
       boolean verify = workers == 2 && only.contains("verify");
       if (only.contains("widen-" + workers) || verify) {
         String name = WIDEN_PREFIX + workers + " worker" + (workers == 1 ? "" : "s");
-        widenRuns.put(workers, rounds.add(name,
+        widenRuns.add(rounds.add(name,
             () -> fastest(widen.run(name, workers, never, verify))));
       }
     }
@@ -193,7 +192,7 @@ public final class Bench {
     Result verification = null;
     for (Rounds.Entry<?> e : rounds.entries()) {
       table.add(e.line());
-      if (!(e.kept() instanceof WidenRun.Outcome o) || !widenRuns.containsValue(e)) {
+      if (!(e.kept() instanceof WidenRun.Outcome o) || !widenRuns.contains(e)) {
         continue;
       }
       if (o.verification() != null) {

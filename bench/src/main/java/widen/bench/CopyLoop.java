@@ -55,7 +55,7 @@ final class CopyLoop {
     Files.deleteIfExists(log);
     double serverCpu0 = Cpu.server();
     WidenProcess loop = WidenProcess.startMain("copy-loop", config.asEnvironment(), log,
-        List.of(), CopyLoop.class.getName(), String.valueOf(threads));
+        CopyLoop.class.getName(), String.valueOf(threads));
     int code = loop.waitFor(600 + tables.sourceSum().rows() / 500);
     double serverCpu = Cpu.server() - serverCpu0;
     if (code == -1) {

@@ -37,7 +37,10 @@ public final class WidenProcess {
    */
   public static WidenProcess start(String name, Map<String, String> env, Path log,
       List<String> launcher, String... args) throws IOException {
-    return startMain(name, env, log, launcher, "widen.cli.WidenCli", args);
+    List<String> jit = args.length > 0 && args[0].equals("coordinator")
+        ? List.of(COORDINATOR_JIT) // as bin/widen starts it
+        : List.of();
+    return launch(name, env, log, launcher, jit, "widen.cli.WidenCli", args);
   }
 
   /**
@@ -45,13 +48,17 @@ public final class WidenProcess {
    * bench runs its in-process copy loop this way, on equal terms with widen's workers).
    */
   public static WidenProcess startMain(String name, Map<String, String> env, Path log,
-      List<String> launcher, String mainClass, String... args) throws IOException {
+      String mainClass, String... args) throws IOException {
+    return launch(name, env, log, List.of(), List.of(), mainClass, args);
+  }
+
+  private static WidenProcess launch(String name, Map<String, String> env, Path log,
+      List<String> launcher, List<String> jvmOptions, String mainClass, String... args)
+      throws IOException {
     String java = ProcessHandle.current().info().command().orElse("java");
     List<String> cmd = new ArrayList<>(launcher);
     cmd.addAll(List.of(java, "-Xmx256m"));
-    if (args.length > 0 && args[0].equals("coordinator")) {
-      cmd.add(COORDINATOR_JIT); // as bin/widen starts it
-    }
+    cmd.addAll(jvmOptions);
     cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), mainClass));
     cmd.addAll(List.of(args));
     ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true)
