@@ -80,7 +80,8 @@ public enum Setting {
           + " reports the attempt failed."),
   RETRY_UNREACHABLE_SECONDS("retry.unreachable_seconds", Kind.count(0, 86_400), "600",
       "A worker that loses a database (connection lost, failover, read-only) keeps retrying the"
-          + " range in hand for this long, since no other worker could do better."),
+          + " range in hand for this long, since no other worker could do better; a worker whose"
+          + " connection drops while it starts starts again for as long."),
   RETRY_DELAY_MS("retry.delay_ms", Kind.count(0, 3_600_000), "5000",
       "A failed attempt goes back to the queue after this delay, doubled at each attempt, with"
           + " jitter (a delay queue whose messages expire into the task queue)."),

@@ -6,6 +6,7 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.util.Properties;
+import widen.NetworkFaults;
 import widen.WidenException;
 import widen.config.DbEndpoint;
 
@@ -107,6 +108,10 @@ public final class Databases {
     String tls = tlsProblem(e, role);
     if (tls != null) {
       return new WidenException(role + " database at " + db.address() + " " + tls, e);
+    }
+    if (NetworkFaults.droppedAfterReaching(e)) {
+      return new WidenException(role + " database at " + db.address() + " dropped the connection"
+          + " while connecting (" + oneLine(NetworkFaults.innermostMessage(e)) + "): check the network to it", e);
     }
     if (e.getSQLState() != null && e.getSQLState().startsWith("08")) {
       return new WidenException("cannot reach " + role + " database at " + db.address()

@@ -71,10 +71,17 @@ public final class ObserveServer implements AutoCloseable {
         .end(body.encode());
   }
 
+  /** Stops listening, waiting (up to 5 s) until the port is free for a process that restarts. */
   @Override
   public void close() {
     if (server != null) {
-      server.close();
+      try {
+        server.close().toCompletionStage().toCompletableFuture().get(5, TimeUnit.SECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+        // Closing anyway; at worst the port frees a moment later.
+      }
     }
   }
 }

@@ -10,6 +10,7 @@ import java.net.URI;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.TimeoutException;
 import widen.Backoff;
+import widen.NetworkFaults;
 import widen.WidenException;
 import widen.config.BrokerEndpoint;
 import widen.db.Databases;
@@ -77,10 +78,14 @@ public final class Broker {
       if (tls != null) {
         throw new WidenException(tls, e);
       }
-      String why = Databases.oneLine(String.valueOf(rootCause(e).getMessage()));
+      String why = Databases.oneLine(NetworkFaults.innermostMessage(e));
       if (why.contains("vhost") || why.contains("NOT_ALLOWED")) {
         throw new WidenException("broker at " + where + " has no virtual host "
             + f.getVirtualHost() + " for user " + b.user() + ": check broker.url", e);
+      }
+      if (NetworkFaults.droppedAfterReaching(e)) {
+        throw new WidenException("broker at " + where + " dropped the connection while"
+            + " connecting (" + why + "): check the network to it", e);
       }
       throw new WidenException("cannot reach broker at " + where + " (" + why
           + "): check broker.url and that RabbitMQ is running", e);
@@ -89,12 +94,5 @@ public final class Broker {
     } catch (Exception e) {
       throw new WidenException("config key broker.url is not usable (" + e.getMessage() + ")", e);
     }
-  }
-
-  private static Throwable rootCause(Throwable t) {
-    while (t.getCause() != null && t.getCause() != t) {
-      t = t.getCause();
-    }
-    return t;
   }
 }

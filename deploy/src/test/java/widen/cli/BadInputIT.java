@@ -119,6 +119,16 @@ class BadInputIT {
     refused("config key log.format is 'xml': use one of text, json");
   }
 
+  /** Unlike a connection dropped while starting, which a worker tries again (WorkerStartIT). */
+  @Test
+  void aWorkerWithAnUnreachableDatabaseExitsAtOnce() throws Exception {
+    config.put("source.url", "jdbc:mysql://127.0.0.1:1/" + tables.source.name());
+    String line = run("worker");
+    assertTrue(line.contains("cannot reach source database at 127.0.0.1:1: check source.url"),
+        line);
+    assertFalse(Queues.exist(WidenConfig.of(withValidKeysOnly())), "no queue declared");
+  }
+
   @Test
   void aWorkerPortInUseIsNamed() throws Exception {
     assertEquals(0, CliRun.run(config, dir, "prepare").code());

@@ -223,10 +223,20 @@ final class FaultRun implements AutoCloseable {
     while (!safely(c)) {
       if (System.nanoTime() > deadline || !coordinator.alive()) {
         throw new AssertionError(what + " not reached (phase " + safePhase() + "); "
-            + coordinator.tail(40));
+            + coordinator.tail(40) + workersTails());
       }
       Thread.sleep(100);
     }
+  }
+
+  /** The end of each worker's log, so a failed wait shows what the fleet was doing. */
+  private String workersTails() {
+    StringBuilder b = new StringBuilder();
+    for (WidenProcess w : workers) {
+      b.append("\n--- ").append(w.name()).append(w.alive() ? " (running)" : " (exited)")
+          .append(":\n").append(w.tail(15));
+    }
+    return b.toString();
   }
 
   /** A condition that cannot be read right now (a server is down) does not hold yet. */

@@ -26,6 +26,8 @@ final class FlakyProxy implements AutoCloseable {
   private final double resetPerChunk;
   private final Set<Socket> open = ConcurrentHashMap.newKeySet();
   private final AtomicLong resets = new AtomicLong();
+  private final java.util.concurrent.atomic.AtomicInteger dropAfterGreeting =
+      new java.util.concurrent.atomic.AtomicInteger();
   private volatile long refuseUntil;
   private volatile boolean closed;
 
@@ -61,6 +63,15 @@ final class FlakyProxy implements AutoCloseable {
     open.forEach(this::reset);
   }
 
+  /**
+   * Resets each of the next {@code connections} new connections right after the server's first
+   * chunk (its greeting) has reached the client: a connection that reached its server, then
+   * dropped in the middle of the handshake.
+   */
+  void dropAfterGreeting(int connections) {
+    dropAfterGreeting.set(connections);
+  }
+
   private void acceptLoop() {
     while (!closed) {
       try {
@@ -73,8 +84,8 @@ final class FlakyProxy implements AutoCloseable {
         up.connect(upstream, 5_000);
         open.add(client);
         open.add(up);
-        pump(client, up);
-        pump(up, client);
+        pump(client, up, false);
+        pump(up, client, dropAfterGreeting.getAndUpdate(n -> Math.max(0, n - 1)) > 0);
       } catch (IOException e) {
         if (closed) {
           return;
@@ -83,7 +94,7 @@ final class FlakyProxy implements AutoCloseable {
     }
   }
 
-  private void pump(Socket from, Socket to) {
+  private void pump(Socket from, Socket to, boolean dropAfterFirstChunk) {
     Thread t = new Thread(() -> {
       byte[] buf = new byte[16 * 1024];
       try (InputStream in = from.getInputStream(); OutputStream out = to.getOutputStream()) {
@@ -95,6 +106,9 @@ final class FlakyProxy implements AutoCloseable {
           }
           out.write(buf, 0, n);
           out.flush();
+          if (dropAfterFirstChunk) {
+            break;
+          }
         }
       } catch (IOException | InterruptedException e) {
         // The other direction or a cut closed the pair; nothing left to forward.

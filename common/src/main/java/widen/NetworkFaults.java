@@ -1,0 +1,51 @@
+package widen;
+
+import java.io.EOFException;
+import java.net.ConnectException;
+import java.net.NoRouteToHostException;
+import java.net.SocketException;
+import java.net.SocketTimeoutException;
+import java.net.UnknownHostException;
+import javax.net.ssl.SSLException;
+
+/**
+ * Tells a connection that was dropped after it reached its server (a reset, a cut-off stream, a
+ * missed heartbeat) from one that never reached it (refused, unknown host, no route, TLS).
+ *
+ * <p>The first kind is the network's fault and passes: trying again works. The second usually
+ * means a wrong address or a server that is down, which an operator must fix, so widen says so
+ * in one line and exits instead of trying for ever.
+ */
+public final class NetworkFaults {
+  private NetworkFaults() {}
+
+  /** True if {@code e} was caused by a connection lost after it had reached its server. */
+  public static boolean droppedAfterReaching(Throwable e) {
+    boolean dropped = false;
+    for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+      if (neverReached(t)) {
+        return false;
+      }
+      // SocketTimeoutException includes amqp-client's MissedHeartbeatException.
+      dropped |= t instanceof EOFException || t instanceof SocketException
+          || t instanceof SocketTimeoutException;
+    }
+    return dropped;
+  }
+
+  /** The message of the innermost cause, which names what the socket saw ("Connection reset"). */
+  public static String innermostMessage(Throwable t) {
+    while (t.getCause() != null && t.getCause() != t) {
+      t = t.getCause();
+    }
+    return String.valueOf(t.getMessage());
+  }
+
+  private static boolean neverReached(Throwable t) {
+    return t instanceof ConnectException || t instanceof NoRouteToHostException
+        || t instanceof UnknownHostException || t instanceof SSLException
+        // The connect itself timed out (connectTimeout): nothing answered at that address.
+        || t instanceof SocketTimeoutException && String.valueOf(t.getMessage()).toLowerCase(
+            java.util.Locale.ROOT).contains("connect timed out");
+  }
+}

@@ -1,0 +1,48 @@
+package widen;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.EOFException;
+import java.io.IOException;
+import java.net.ConnectException;
+import java.net.SocketException;
+import java.net.SocketTimeoutException;
+import java.net.UnknownHostException;
+import java.sql.SQLException;
+import org.junit.jupiter.api.Test;
+
+class NetworkFaultsTest {
+  private static SQLException linkFailure(Throwable cause) {
+    return new SQLException("Communications link failure", "08S01", 0, cause);
+  }
+
+  @Test
+  void aResetOrACutOffStreamAfterReachingTheServerIsDropped() {
+    assertTrue(NetworkFaults.droppedAfterReaching(linkFailure(
+        new SocketException("Connection reset"))));
+    assertTrue(NetworkFaults.droppedAfterReaching(new WidenException("cannot inspect",
+        linkFailure(new EOFException("Can not read response from server")))));
+    assertTrue(NetworkFaults.droppedAfterReaching(new IOException(new SocketTimeoutException(
+        "Read timed out"))));
+  }
+
+  @Test
+  void anAddressThatNeverAnsweredIsNotDropped() {
+    assertFalse(NetworkFaults.droppedAfterReaching(linkFailure(
+        new ConnectException("Connection refused"))));
+    assertFalse(NetworkFaults.droppedAfterReaching(linkFailure(
+        new UnknownHostException("widen-no-such-host.invalid"))));
+    assertFalse(NetworkFaults.droppedAfterReaching(linkFailure(
+        new SocketTimeoutException("Connect timed out"))));
+    assertFalse(NetworkFaults.droppedAfterReaching(new SQLException("Access denied", "28000",
+        1045)));
+  }
+
+  @Test
+  void theInnermostMessageNamesWhatTheSocketSaw() {
+    assertEquals("Connection reset", NetworkFaults.innermostMessage(new WidenException("outer",
+        linkFailure(new SocketException("Connection reset")))));
+  }
+}
