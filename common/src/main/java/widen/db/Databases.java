@@ -111,7 +111,8 @@ public final class Databases {
     }
     if (NetworkFaults.droppedAfterReaching(e)) {
       return new WidenException(role + " database at " + db.address() + " dropped the connection"
-          + " while connecting (" + oneLine(NetworkFaults.innermostMessage(e)) + "): check the network to it", e);
+          + " while connecting (" + oneLine(NetworkFaults.innermostMessage(e))
+          + "): check the network to it", e);
     }
     if (e.getSQLState() != null && e.getSQLState().startsWith("08")) {
       return new WidenException("cannot reach " + role + " database at " + db.address()
