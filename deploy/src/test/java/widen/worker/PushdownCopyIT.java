@@ -37,9 +37,10 @@ class PushdownCopyIT extends CopyIdempotencyIT {
     try (Connection other = target.getConnection()) {
       turn.take(other);
       assertFalse(turnIsFree(), "the test holds the turn");
-      CompletableFuture<Long> copy = CompletableFuture.supplyAsync(() -> {
+      long asked = System.currentTimeMillis();
+      CompletableFuture<RangeCopier.Copied> copy = CompletableFuture.supplyAsync(() -> {
         try {
-          return copier.copy(new IdRange(-1, 3_000));
+          return copier.copyTimed(new IdRange(-1, 3_000));
         } catch (Exception e) {
           throw new IllegalStateException(e);
         }
@@ -47,8 +48,15 @@ class PushdownCopyIT extends CopyIdempotencyIT {
       awaitSessionWaitingForTheTurn();
       assertEquals(0, tables.target.queryLong("SELECT COUNT(*) FROM "
           + CsmhFixture.TARGET_TABLE), "nothing written while another holds the turn");
+      Thread.sleep(300);
+      long held = System.currentTimeMillis() - asked;
       assertTrue(turn.give(other));
-      assertTrue(copy.join() > 0);
+      RangeCopier.Copied copied = copy.join();
+      assertTrue(copied.rows() > 0);
+      // The wait is reported apart, so the range's own duration (which sizes the next ranges)
+      // leaves it out.
+      assertTrue(copied.turnWaitMillis() >= held - 50, "waited " + copied.turnWaitMillis()
+          + " ms of the " + held + " ms the turn was held");
     }
     assertTrue(turnIsFree(), "the copier gave the turn back");
     assertEquals(tables.sourceSum(new IdRange(-1, 3_000)),

@@ -160,10 +160,14 @@ final class RangeConsumer extends DefaultConsumer {
               System.currentTimeMillis() - started, workerId, v.note() == null ? "" : ": " + v.note());
           return RangeResult.verified(task, v, workerId, started);
         }
-        long rows = copier.copy(task.range());
-        log.info("migration={} range={} {} copied rows={} ms={} worker={}", migrationId,
-            task.rangeId(), task.range(), rows, System.currentTimeMillis() - started, workerId);
-        return RangeResult.success(task, rows, workerId, started);
+        RangeCopier.Copied copied = copier.copyTimed(task.range());
+        log.info("migration={} range={} {} copied rows={} ms={} worker={}{}", migrationId,
+            task.rangeId(), task.range(), copied.rows(), System.currentTimeMillis() - started,
+            workerId, copied.turnWaitMillis() > 0 ? " turn_wait_ms=" + copied.turnWaitMillis()
+                : "");
+        // The result's duration, which sizes the next ranges, leaves out the wait for the turn.
+        return RangeResult.success(task, copied.rows(), workerId,
+            started + copied.turnWaitMillis());
       } catch (SQLException e) {
         String error = e.getErrorCode() + " " + Databases.oneLine(e.getMessage());
         long now = System.currentTimeMillis();

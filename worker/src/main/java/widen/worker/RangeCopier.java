@@ -91,11 +91,24 @@ public final class RangeCopier {
   }
 
   /**
+   * A copied range: its rows, and how long it waited for its {@link PushdownTurn} first (0 when
+   * ranges do not take turns). The wait is not the range's work: a range sized by its whole
+   * duration would shrink with every thread that queues for the turn, and pay the per-range
+   * costs that much more often.
+   */
+  public record Copied(long rows, long turnWaitMillis) {}
+
+  /**
    * Copies every source row in {@code range}; returns how many (pushed down: the rows the server
    * reports written, which for a range copied before counts changed rows twice and unchanged
    * ones once). Commits before returning.
    */
   public long copy(IdRange range) throws SQLException {
+    return copyTimed(range).rows();
+  }
+
+  /** As {@link #copy}, and says how long the range waited for its turn. */
+  public Copied copyTimed(IdRange range) throws SQLException {
     if (method == CopyMethod.PUSHDOWN) {
       return pushDown(range);
     }
@@ -104,7 +117,7 @@ public final class RangeCopier {
       try {
         long rows = method == CopyMethod.LOAD ? load(src, dst, range) : upsert(src, dst, range);
         dst.commit();
-        return rows;
+        return new Copied(rows, 0);
       } catch (SQLException | RuntimeException e) {
         // A read cut off mid-stream leaves the source connection with a result set it can
         // never finish, and every later statement on it fails: it must not go back to the pool.
@@ -128,17 +141,19 @@ public final class RangeCopier {
     }
   }
 
-  private long pushDown(IdRange range) throws SQLException {
+  private Copied pushDown(IdRange range) throws SQLException {
     try (Connection dst = target.getConnection()) {
       if (turn == null) {
-        return pushDown(dst, range);
+        return new Copied(pushDown(dst, range), 0);
       }
+      long asked = System.currentTimeMillis();
       turn.take(dst);
+      long waited = System.currentTimeMillis() - asked;
       boolean given = false;
       try {
         long rows = pushDown(dst, range);
         given = turn.give(dst);
-        return rows;
+        return new Copied(rows, waited);
       } finally {
         if (!given) {
           // Failed, or the release did not answer: a pooled session must never keep the turn.
