@@ -27,8 +27,8 @@ public final class NetworkFaults {
         return false;
       }
       // SocketTimeoutException includes amqp-client's MissedHeartbeatException.
-      dropped |= t instanceof EOFException || t instanceof SocketException
-          || t instanceof SocketTimeoutException;
+      dropped |= t instanceof EOFException || t instanceof SocketTimeoutException
+          || t instanceof SocketException && lostEstablished(t.getMessage());
     }
     return dropped;
   }
@@ -39,6 +39,16 @@ public final class NetworkFaults {
       t = t.getCause();
     }
     return String.valueOf(t.getMessage());
+  }
+
+  /**
+   * What the JDK says of an established connection that ended under it. Other socket errors are
+   * not the network's passing fault: a port in use (BindException), "Network is unreachable".
+   */
+  private static boolean lostEstablished(String message) {
+    String m = String.valueOf(message).toLowerCase(java.util.Locale.ROOT);
+    return m.contains("reset") || m.contains("broken pipe") || m.contains("socket closed")
+        || m.contains("socket is closed") || m.contains("connection abort");
   }
 
   private static boolean neverReached(Throwable t) {

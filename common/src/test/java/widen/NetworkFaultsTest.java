@@ -26,6 +26,8 @@ class NetworkFaultsTest {
         linkFailure(new EOFException("Can not read response from server")))));
     assertTrue(NetworkFaults.droppedAfterReaching(new IOException(new SocketTimeoutException(
         "Read timed out"))));
+    assertTrue(NetworkFaults.droppedAfterReaching(new IOException(new SocketException(
+        "Broken pipe"))));
   }
 
   @Test
@@ -38,6 +40,14 @@ class NetworkFaultsTest {
         new SocketTimeoutException("Connect timed out"))));
     assertFalse(NetworkFaults.droppedAfterReaching(new SQLException("Access denied", "28000",
         1045)));
+    assertFalse(NetworkFaults.droppedAfterReaching(linkFailure(
+        new SocketException("Network is unreachable"))));
+  }
+
+  @Test
+  void aLocalPortInUseIsNotTheNetwork() {
+    assertFalse(NetworkFaults.droppedAfterReaching(new WidenException("cannot listen on"
+        + " worker.http_port 9400", new java.net.BindException("Address already in use"))));
   }
 
   @Test
