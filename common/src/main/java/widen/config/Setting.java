@@ -94,6 +94,11 @@ public enum Setting {
       "Ranges a worker process copies at once (one consumer, prefetch 1, each)."),
   WORKER_DRAIN_SECONDS("worker.drain_seconds", Kind.count(0, 3600), "60",
       "On SIGTERM, how long a worker waits for ranges in hand before handing them back."),
+  WORKER_READ_TIMEOUT_SECONDS("worker.read_timeout_seconds", Kind.count(0, 86_400), "600",
+      "A worker's database statement that hears nothing from its server for this long fails as"
+          + " a lost connection and its range is retried; the server ends a worker session idle"
+          + " as long, so one whose client vanished (a half-open connection) frees its locks."
+          + " 0: wait for ever."),
   WORKER_HTTP_PORT("worker.http_port", Kind.count(0, 65_535), "9101",
       "A worker's HTTP port for /metrics, /health/live and /health/ready; 0 picks a free port"
           + " and logs it."),

@@ -72,22 +72,60 @@ public final class Databases {
   }
 
   /**
-   * A pool of {@code size} connections. One connection is opened first with {@link #connect}, so
-   * a wrong host or password fails with a one-line message before the pool starts.
+   * A pool of {@code size} connections. One connection is opened first, with the pool's own
+   * properties, so a wrong host or password fails with a one-line message before the pool starts.
    */
   public static HikariDataSource pool(DbEndpoint db, int size, String name) {
-    try (Connection probe = connect(db)) {
+    Properties p = driverProperties(db);
+    return open(db, p, poolConfig(db, size, name, p));
+  }
+
+  private static HikariConfig poolConfig(DbEndpoint db, int size, String name, Properties p) {
+    HikariConfig hc = new HikariConfig();
+    hc.setPoolName(name);
+    hc.setJdbcUrl(db.url());
+    hc.setDataSourceProperties(p);
+    hc.setMaximumPoolSize(size);
+    hc.setMinimumIdle(1);
+    return hc;
+  }
+
+  private static HikariDataSource open(DbEndpoint db, Properties p, HikariConfig hc) {
+    try (Connection probe = DriverManager.getConnection(db.url(), p)) {
       probe.isValid(5);
     } catch (SQLException e) {
       throw connectFailure(db, e);
     }
-    HikariConfig hc = new HikariConfig();
-    hc.setPoolName(name);
-    hc.setJdbcUrl(db.url());
-    hc.setDataSourceProperties(driverProperties(db));
-    hc.setMaximumPoolSize(size);
-    hc.setMinimumIdle(1);
     return new HikariDataSource(hc);
+  }
+
+  /**
+   * A pool of {@code size} connections whose statements fail when the server says nothing for
+   * {@code readTimeoutSeconds} (0: never), for work whose every statement is bounded (a worker's
+   * ranges). Without it a connection left half-open by the network (a failover, a NAT or
+   * firewall that forgot it, a partition: no reset ever arrives) blocks its thread until the
+   * kernel's keepalive gives up, two hours by default, and the range in hand with it.
+   *
+   * <p>The server side is cut as short: such sessions end after as long idle ({@code
+   * wait_timeout}), so the transaction of one whose client vanished rolls back and frees its
+   * rows and its pushdown turn for the retry, instead of holding them for the server's default
+   * eight hours. Idle pooled connections are pinged at half that (HikariCP's keepalive, when it
+   * is at least its 30 s minimum) so the server never ends one that is merely waiting for work.
+   */
+  public static HikariDataSource pool(DbEndpoint db, int size, String name,
+      int readTimeoutSeconds) {
+    if (readTimeoutSeconds <= 0) {
+      return pool(db, size, name);
+    }
+    Properties p = driverProperties(db);
+    p.setProperty("socketTimeout", Long.toString(readTimeoutSeconds * 1000L));
+    p.setProperty("sessionVariables", SESSION_VARIABLES + ",wait_timeout=" + readTimeoutSeconds);
+    HikariConfig hc = poolConfig(db, size, name, p);
+    long keepalive = readTimeoutSeconds * 500L;
+    if (keepalive >= 30_000 && keepalive < hc.getMaxLifetime()) {
+      hc.setKeepaliveTime(keepalive);
+    }
+    return open(db, p, hc);
   }
 
   static WidenException connectFailure(DbEndpoint db, SQLException e) {

@@ -25,6 +25,8 @@ final class FlakyProxy implements AutoCloseable {
   private final int jitterMs;
   private final double resetPerChunk;
   private final Set<Socket> open = ConcurrentHashMap.newKeySet();
+  /** Connections {@link #blackhole} silenced: they stay open and never carry a byte again. */
+  private final Set<Socket> silenced = ConcurrentHashMap.newKeySet();
   private final AtomicLong resets = new AtomicLong();
   private final java.util.concurrent.atomic.AtomicInteger dropAfterGreeting =
       new java.util.concurrent.atomic.AtomicInteger();
@@ -72,6 +74,15 @@ final class FlakyProxy implements AutoCloseable {
     dropAfterGreeting.set(connections);
   }
 
+  /**
+   * Every connection open now stops carrying data, for good, and is never closed (until {@link
+   * #close}): no reset and no FIN reaches either end, as when a failover, a NAT or a firewall
+   * forgets a connection or a partition eats its packets. New connections pass as before.
+   */
+  void blackhole() {
+    silenced.addAll(open);
+  }
+
   private void acceptLoop() {
     while (!closed) {
       try {
@@ -103,6 +114,9 @@ final class FlakyProxy implements AutoCloseable {
           Thread.sleep(Math.max(0, delayMs + r.nextInt(-jitterMs, jitterMs + 1)));
           if (r.nextDouble() < resetPerChunk) {
             break;
+          }
+          while (silenced.contains(from) && !closed) {
+            Thread.sleep(100); // holds what it read and reads no more: the sender's buffer fills
           }
           out.write(buf, 0, n);
           out.flush();
@@ -138,5 +152,6 @@ final class FlakyProxy implements AutoCloseable {
     closed = true;
     server.close();
     open.forEach(this::reset);
+    silenced.clear();
   }
 }

@@ -28,7 +28,7 @@ class PushdownCopyIT extends CopyIdempotencyIT {
 
   @BeforeEach
   void takeTurns() {
-    turn = PushdownTurn.into(pair.target());
+    turn = PushdownTurn.into(pair.target(), 0);
     copier = new RangeCopier(source, target, pair, 500, CopyMethod.PUSHDOWN, turn);
   }
 
@@ -61,6 +61,32 @@ class PushdownCopyIT extends CopyIdempotencyIT {
     assertTrue(turnIsFree(), "the copier gave the turn back");
     assertEquals(tables.sourceSum(new IdRange(-1, 3_000)),
         tables.targetSum(new IdRange(-1, 3_000)));
+  }
+
+  /**
+   * With a read timeout of 2 s each GET_LOCK waits at most 1 s, so a turn held for longer is
+   * waited for in several slices, and the range still gets it.
+   */
+  @Test
+  void aTurnHeldLongerThanOneSliceIsWaitedForInSlices() throws Exception {
+    PushdownTurn sliced = PushdownTurn.into(pair.target(), 2);
+    assertEquals(1, sliced.sliceSeconds());
+    RangeCopier slicing = new RangeCopier(source, target, pair, 500, CopyMethod.PUSHDOWN, sliced);
+    try (Connection other = target.getConnection()) {
+      sliced.take(other);
+      CompletableFuture<Long> copy = CompletableFuture.supplyAsync(() -> {
+        try {
+          return slicing.copy(new IdRange(-1, 3_000));
+        } catch (Exception e) {
+          throw new IllegalStateException(e);
+        }
+      });
+      awaitSessionWaitingForTheTurn();
+      Thread.sleep(2_500);
+      assertFalse(copy.isDone(), "still waiting after two slices: " + copy);
+      assertTrue(sliced.give(other));
+      assertTrue(copy.join() > 0);
+    }
   }
 
   @Test

@@ -27,31 +27,42 @@ final class PushdownTurn {
   static final int WAIT_SECONDS = 600;
 
   private final String name;
+  /**
+   * Seconds one GET_LOCK may block: under the connection's read timeout (which would otherwise
+   * take a long wait for the turn for a dead server), so the wait is taken in slices.
+   */
+  private final int sliceSeconds;
 
-  private PushdownTurn(String name) {
+  private PushdownTurn(String name, int readTimeoutSeconds) {
     this.name = name;
+    this.sliceSeconds = readTimeoutSeconds <= 0 ? WAIT_SECONDS
+        : Math.max(1, Math.min(WAIT_SECONDS, readTimeoutSeconds / 2));
   }
 
   /**
    * The turn that pushed-down ranges into {@code target} take, or null where the server lets
    * them run side by side (innodb_autoinc_lock_mode 2, or no AUTO_INCREMENT column).
    */
-  static PushdownTurn ifSerialized(Connection dst, TableShape target) throws SQLException {
+  static PushdownTurn ifSerialized(Connection dst, TableShape target, int readTimeoutSeconds)
+      throws SQLException {
     if (!AutoIncLock.serializesBulkInserts(dst, target)) {
       return null;
     }
-    PushdownTurn turn = into(target);
+    PushdownTurn turn = into(target, readTimeoutSeconds);
     log.info("pushed-down ranges take turns by lock '{}': the target's AUTO-INC lock would"
         + " serialize them anyway, and waiting for it costs the server more", turn.name);
     return turn;
   }
 
-  /** The turn for writes into {@code target}; lock names hold at most 64 characters. */
-  static PushdownTurn into(TableShape target) {
+  /**
+   * The turn for writes into {@code target}, on connections that time out after {@code
+   * readTimeoutSeconds} (0: never); lock names hold at most 64 characters.
+   */
+  static PushdownTurn into(TableShape target, int readTimeoutSeconds) {
     String table = target.database() + "." + target.table();
     String name = "widen-pushdown " + table;
     return new PushdownTurn(name.length() <= 64 ? name
-        : name.substring(0, 55) + " " + Integer.toHexString(table.hashCode()));
+        : name.substring(0, 55) + " " + Integer.toHexString(table.hashCode()), readTimeoutSeconds);
   }
 
   String name() {
@@ -60,10 +71,18 @@ final class PushdownTurn {
 
   /** Waits for the turn on {@code c}'s session; fails after {@link #WAIT_SECONDS}. */
   void take(Connection c) throws SQLException {
-    if (!call(c, "SELECT GET_LOCK(?, " + WAIT_SECONDS + ")")) {
-      throw new SQLException("waited " + WAIT_SECONDS + " s for lock '" + name + "' (another"
-          + " range's INSERT ... SELECT holds it); the range will be retried");
+    for (int waited = 0; waited < WAIT_SECONDS; waited += sliceSeconds) {
+      int slice = Math.min(sliceSeconds, WAIT_SECONDS - waited);
+      if (call(c, "SELECT GET_LOCK(?, " + slice + ")")) {
+        return;
+      }
     }
+    throw new SQLException("waited " + WAIT_SECONDS + " s for lock '" + name + "' (another"
+        + " range's INSERT ... SELECT holds it); the range will be retried");
+  }
+
+  int sliceSeconds() {
+    return sliceSeconds;
   }
 
   /** Gives the turn back; false if {@code c}'s session did not hold it. */

@@ -1,0 +1,51 @@
+package widen.faults;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import widen.demo.WidenProcess;
+import widen.testing.TestServices;
+
+/**
+ * A worker's database connections go half-open in the middle of its ranges: the network stops
+ * carrying them and never says so (no reset, no FIN), as after a failover or a NAT that forgot
+ * them. The statement in flight fails after {@code worker.read_timeout_seconds} as a lost
+ * connection, the range is copied again on new connections (the server ended the silent
+ * sessions, so their locks are free), and every row arrives. Before, the worker's thread waited
+ * on the dead socket for the kernel's keepalive (two hours) and the migration stood still.
+ */
+class HalfOpenIT {
+  @TempDir
+  Path logs;
+
+  @Test
+  void aStatementOnAConnectionThatWentSilentTimesOutAndItsRangeIsCopiedAgain() throws Exception {
+    try (FlakyProxy db = new FlakyProxy("127.0.0.1", new InetSocketAddress("127.0.0.1", 3306), 1,
+            1, 0);
+        FaultRun run = FaultRun.create("halfopen", DbServer.shared(), DbServer.shared(),
+            TestServices.amqpUrl(), logs, Map.of("copy.pushdown", "never", "worker.threads", "1",
+                "worker.read_timeout_seconds", "5"))) {
+      run.launchWorkersWith(List.of(), Map.of(
+          "source.url", "jdbc:mysql://127.0.0.1:" + db.port() + "/" + run.srcDb,
+          "target.url", "jdbc:mysql://127.0.0.1:" + db.port() + "/" + run.dstDb));
+      run.begin(1);
+      // Twice, so that at least one lands while a statement is in flight (the worker copies
+      // nearly all the time; between ranges the pool would just replace the silent ones).
+      run.awaitBackfillDone(10);
+      db.blackhole();
+      run.awaitBackfillDone(40);
+      db.blackhole();
+      TableDiff.Outcome o = run.finish();
+      assertTrue(o.clean() && o.rows() > FaultRun.ROWS, "every row copied: " + o);
+      WidenProcess worker = run.workers.get(0);
+      String log = worker.tail(2_000);
+      assertTrue(log.contains("transient error") && log.contains("milliseconds ago"),
+          "a statement timed out on a silent connection and its range was retried: " + log);
+    }
+  }
+}
