@@ -82,6 +82,12 @@ public enum Setting {
       "A worker that loses a database (connection lost, failover, read-only) keeps retrying the"
           + " range in hand for this long, since no other worker could do better; a worker whose"
           + " connection drops while it starts starts again for as long."),
+  RETRY_READ_TIMEOUT_SECONDS("retry.read_timeout_seconds", Kind.count(0, 86_400), "600",
+      "A statement of a worker or the coordinator that hears nothing from its server this long"
+          + " (a connection the network dropped without a reset) fails as a lost connection: the"
+          + " worker retries its range, the coordinator reconnects. The server ends worker"
+          + " sessions and the migration lock's idle as long, freeing a vanished client's locks."
+          + " 0: wait for ever."),
   RETRY_DELAY_MS("retry.delay_ms", Kind.count(0, 3_600_000), "5000",
       "A failed attempt goes back to the queue after this delay, doubled at each attempt, with"
           + " jitter (a delay queue whose messages expire into the task queue)."),
@@ -94,11 +100,6 @@ public enum Setting {
       "Ranges a worker process copies at once (one consumer, prefetch 1, each)."),
   WORKER_DRAIN_SECONDS("worker.drain_seconds", Kind.count(0, 3600), "60",
       "On SIGTERM, how long a worker waits for ranges in hand before handing them back."),
-  WORKER_READ_TIMEOUT_SECONDS("worker.read_timeout_seconds", Kind.count(0, 86_400), "600",
-      "A worker's database statement that hears nothing from its server for this long fails as"
-          + " a lost connection and its range is retried; the server ends a worker session idle"
-          + " as long, so one whose client vanished (a half-open connection) frees its locks."
-          + " 0: wait for ever."),
   WORKER_HTTP_PORT("worker.http_port", Kind.count(0, 65_535), "9101",
       "A worker's HTTP port for /metrics, /health/live and /health/ready; 0 picks a free port"
           + " and logs it."),

@@ -64,11 +64,38 @@ public final class Databases {
 
   /** One connection, opened now; connect errors become a {@link WidenException}. */
   public static Connection connect(DbEndpoint db) {
+    return connect(db, driverProperties(db));
+  }
+
+  /**
+   * As {@link #connect(DbEndpoint)}, for a connection that lives long: its statements fail when
+   * the server says nothing for {@code readTimeoutSeconds} (0: never; see {@link #pool(DbEndpoint,
+   * int, String, int)} for why). With {@code endIdle} the server also ends the session after as
+   * long idle, for a session that holds a lock and is used often enough never to idle that long.
+   */
+  public static Connection connect(DbEndpoint db, int readTimeoutSeconds, boolean endIdle) {
+    return connect(db, timed(db, readTimeoutSeconds, endIdle));
+  }
+
+  private static Connection connect(DbEndpoint db, Properties p) {
     try {
-      return DriverManager.getConnection(db.url(), driverProperties(db));
+      return DriverManager.getConnection(db.url(), p);
     } catch (SQLException e) {
       throw connectFailure(db, e);
     }
+  }
+
+  /** The driver properties with a read timeout and, if {@code endIdle}, as short an idle life. */
+  private static Properties timed(DbEndpoint db, int readTimeoutSeconds, boolean endIdle) {
+    Properties p = driverProperties(db);
+    if (readTimeoutSeconds > 0) {
+      p.setProperty("socketTimeout", Long.toString(readTimeoutSeconds * 1000L));
+      if (endIdle) {
+        p.setProperty("sessionVariables", SESSION_VARIABLES + ",wait_timeout="
+            + readTimeoutSeconds);
+      }
+    }
+    return p;
   }
 
   /**
@@ -114,12 +141,7 @@ public final class Databases {
    */
   public static HikariDataSource pool(DbEndpoint db, int size, String name,
       int readTimeoutSeconds) {
-    if (readTimeoutSeconds <= 0) {
-      return pool(db, size, name);
-    }
-    Properties p = driverProperties(db);
-    p.setProperty("socketTimeout", Long.toString(readTimeoutSeconds * 1000L));
-    p.setProperty("sessionVariables", SESSION_VARIABLES + ",wait_timeout=" + readTimeoutSeconds);
+    Properties p = timed(db, readTimeoutSeconds, true);
     HikariConfig hc = poolConfig(db, size, name, p);
     long keepalive = readTimeoutSeconds * 500L;
     if (keepalive >= 30_000 && keepalive < hc.getMaxLifetime()) {

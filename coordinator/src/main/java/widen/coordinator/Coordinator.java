@@ -92,7 +92,7 @@ public final class Coordinator implements AutoCloseable {
   public Phase run() throws SQLException, IOException, InterruptedException, TimeoutException {
     String schema = config.get(Setting.CONTROL_SCHEMA);
     org.slf4j.MDC.put("migration", config.migrationId()); // on every line of this thread
-    control = Databases.pool(config.target(), 3, "widen-ledger");
+    control = Databases.pool(config.target(), 3, "widen-ledger", readTimeout());
     ledger = new Ledger(control, schema, config.migrationId());
     throttle = new Throttle(config, ledger);
     connectTables();
@@ -127,15 +127,33 @@ public final class Coordinator implements AutoCloseable {
     }
   }
 
-  /** The source and target connections the phases read the tables with. */
-  private void connectTables() {
-    src = Databases.connect(config.source());
-    dst = Databases.connect(config.target());
+  /**
+   * Every statement of the coordinator fails after this long without a word from its server, so
+   * a connection the network dropped silently (half-open) ends the session and the coordinator
+   * reconnects, instead of waiting for the kernel's keepalive.
+   */
+  private int readTimeout() {
+    return config.getInt(Setting.RETRY_READ_TIMEOUT_SECONDS);
   }
 
-  /** The migration's lock, on a connection of its own; refused naming the ledger's holder. */
+  /**
+   * The source and target connections the phases read the tables with. The server does not end
+   * them when idle (the target one may wait hours for verification), so they have no locks to
+   * free.
+   */
+  private void connectTables() {
+    src = Databases.connect(config.source(), readTimeout(), false);
+    dst = Databases.connect(config.target(), readTimeout(), false);
+  }
+
+  /**
+   * The migration's lock, on a connection of its own; refused naming the ledger's holder. The
+   * server ends that session after {@link #readTimeout} idle, so a lock whose connection went
+   * half-open is freed for the reconnect ({@link #loop} asks the lock every turn, so it never
+   * idles that long while this coordinator lives).
+   */
   private void takeLock(Optional<Migration> found) throws SQLException {
-    lock = MigrationLock.acquire(Databases.connect(config.target()),
+    lock = MigrationLock.acquire(Databases.connect(config.target(), readTimeout(), true),
         config.get(Setting.CONTROL_SCHEMA), config.migrationId(), found.map(Migration::owner));
   }
 
@@ -177,6 +195,15 @@ public final class Coordinator implements AutoCloseable {
         resume();
         log.warn("migration={} reconnected after {} tries", config.migrationId(), n);
         return;
+      } catch (MigrationLock.Refused e) {
+        if (!e.holder().map(owner::equals).orElse(false)) {
+          throw e; // another coordinator took the migration meanwhile
+        }
+        // The ledger still names this coordinator: the holder is its own previous session,
+        // whose connection went silent; the server ends it once idle for the read timeout.
+        log.warn("migration={} the lock is still held by this coordinator's previous session"
+            + " (try {}); the server ends it after {} s idle", config.migrationId(), n,
+            readTimeout());
       } catch (SQLException | IOException | TimeoutException | RuntimeException e) {
         if (!Recoverable.test(e)) {
           throw e instanceof RuntimeException r ? r : new WidenException(e.getMessage(), e);

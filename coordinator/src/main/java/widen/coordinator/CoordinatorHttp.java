@@ -52,8 +52,9 @@ final class CoordinatorHttp implements AutoCloseable {
       String owner) {
     this.roster = roster;
     this.owner = owner;
-    this.sourcePool = Databases.pool(config.source(), 2, "widen-read-source");
-    this.targetPool = Databases.pool(config.target(), 3, "widen-read-target");
+    int readTimeout = config.getInt(Setting.RETRY_READ_TIMEOUT_SECONDS);
+    this.sourcePool = Databases.pool(config.source(), 2, "widen-read-source", readTimeout);
+    this.targetPool = Databases.pool(config.target(), 3, "widen-read-target", readTimeout);
     this.statusLedger = new Ledger(targetPool, config.get(Setting.CONTROL_SCHEMA),
         config.migrationId());
     this.history = new HistoryApi(vertx, config, tables, ledger, sourcePool, targetPool);

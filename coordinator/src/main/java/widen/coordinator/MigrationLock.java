@@ -45,8 +45,23 @@ public final class MigrationLock implements AutoCloseable {
       }
     }
     connection.close();
-    throw new WidenException("migration " + migrationId + " is already run by coordinator "
-        + holder.orElse("(unknown)") + ": stop that coordinator first, or use another migration.id");
+    throw new Refused("migration " + migrationId + " is already run by coordinator "
+        + holder.orElse("(unknown)") + ": stop that coordinator first, or use another migration.id",
+        holder);
+  }
+
+  /** The lock is held by another session; {@code holder} is the ledger's owner, if known. */
+  public static final class Refused extends WidenException {
+    private final transient Optional<String> holder;
+
+    Refused(String message, Optional<String> holder) {
+      super(message);
+      this.holder = holder;
+    }
+
+    public Optional<String> holder() {
+      return holder;
+    }
   }
 
   /** True while this connection still holds the lock (it may not, after a lost connection). */

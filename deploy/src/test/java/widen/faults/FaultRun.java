@@ -40,6 +40,7 @@ final class FaultRun implements AutoCloseable {
   private List<String> workerLauncher = List.of();
   private WidenConfig config;
   private WidenConfig workerConfig;
+  private WidenConfig coordinatorConfig;
   private AppWriter writer;
   WidenProcess coordinator;
 
@@ -92,6 +93,7 @@ final class FaultRun implements AutoCloseable {
     c.putAll(settings);
     run.config = WidenConfig.of(c);
     run.workerConfig = run.config;
+    run.coordinatorConfig = run.config;
     return run;
   }
 
@@ -104,13 +106,18 @@ final class FaultRun implements AutoCloseable {
     workerConfig = config.with(settings);
   }
 
+  /** Runs the coordinator with {@code settings} changed for it only (addresses through a proxy). */
+  void launchCoordinatorWith(Map<String, String> settings) {
+    coordinatorConfig = config.with(settings);
+  }
+
   /** Prepares the target, starts the application's writes, the coordinator and the workers. */
   void begin(int workerCount) throws Exception {
     WidenProcess prepare = start("prepare", List.of());
     assertEquals(0, prepare.waitFor(120), prepare.tail(20));
     writer = new AppWriter(config.source(), config.target(), WRITER_ROWS_PER_SECOND,
         AppWriter.Table.OLD).start();
-    coordinator = start("coordinator", List.of());
+    coordinator = start(coordinatorConfig, "coordinator", List.of());
     for (int i = 0; i < workerCount; i++) {
       startWorker();
     }
@@ -131,7 +138,7 @@ final class FaultRun implements AutoCloseable {
   void killAndRestartCoordinator() throws Exception {
     coordinator.kill();
     coordinator.waitFor(30);
-    coordinator = start("coordinator", List.of());
+    coordinator = start(coordinatorConfig, "coordinator", List.of());
   }
 
   /** Runs a widen command to its end; returns its exit code and keeps its output in the logs. */

@@ -14,7 +14,7 @@ import widen.testing.TestServices;
 /**
  * A worker's database connections go half-open in the middle of its ranges: the network stops
  * carrying them and never says so (no reset, no FIN), as after a failover or a NAT that forgot
- * them. The statement in flight fails after {@code worker.read_timeout_seconds} as a lost
+ * them. The statement in flight fails after {@code retry.read_timeout_seconds} as a lost
  * connection, the range is copied again on new connections (the server ended the silent
  * sessions, so their locks are free), and every row arrives. Before, the worker's thread waited
  * on the dead socket for the kernel's keepalive (two hours) and the migration stood still.
@@ -29,7 +29,7 @@ class HalfOpenIT {
             1, 0);
         FaultRun run = FaultRun.create("halfopen", DbServer.shared(), DbServer.shared(),
             TestServices.amqpUrl(), logs, Map.of("copy.pushdown", "never", "worker.threads", "1",
-                "worker.read_timeout_seconds", "5"))) {
+                "retry.read_timeout_seconds", "5"))) {
       run.launchWorkersWith(List.of(), Map.of(
           "source.url", "jdbc:mysql://127.0.0.1:" + db.port() + "/" + run.srcDb,
           "target.url", "jdbc:mysql://127.0.0.1:" + db.port() + "/" + run.dstDb));
@@ -46,6 +46,31 @@ class HalfOpenIT {
       String log = worker.tail(2_000);
       assertTrue(log.contains("transient error") && log.contains("milliseconds ago"),
           "a statement timed out on a silent connection and its range was retried: " + log);
+    }
+  }
+
+  /**
+   * The coordinator's connections (the ledger's pool, the table connections and the migration
+   * lock's) go silent: its next statement times out, it reconnects, waits until the server has
+   * ended its old lock session, takes the lock again and runs the migration to its end.
+   */
+  @Test
+  void aCoordinatorWhoseConnectionsWentSilentReconnectsAndFinishes() throws Exception {
+    try (FlakyProxy db = new FlakyProxy("127.0.0.1", new InetSocketAddress("127.0.0.1", 3306), 0,
+            0, 0);
+        FaultRun run = FaultRun.create("halfopenc", DbServer.shared(), DbServer.shared(),
+            TestServices.amqpUrl(), logs, Map.of("copy.pushdown", "never",
+                "retry.read_timeout_seconds", "5"))) {
+      run.launchCoordinatorWith(Map.of(
+          "source.url", "jdbc:mysql://127.0.0.1:" + db.port() + "/" + run.srcDb,
+          "target.url", "jdbc:mysql://127.0.0.1:" + db.port() + "/" + run.dstDb));
+      run.begin(2);
+      run.awaitBackfillDone(20);
+      db.blackhole();
+      TableDiff.Outcome o = run.finish();
+      assertTrue(o.clean() && o.rows() > FaultRun.ROWS, "every row copied: " + o);
+      assertTrue(run.coordinatorLogLines("reconnected after") >= 1,
+          "the coordinator reconnected: " + run.coordinator.tail(60));
     }
   }
 }

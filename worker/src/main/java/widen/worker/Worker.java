@@ -79,7 +79,7 @@ public final class Worker implements AutoCloseable {
           ? CopyMethod.PUSHDOWN
           : CopyMethod.throughWorker(config.get(Setting.COPY_LOAD_DATA), dst, tables);
       turn = method == CopyMethod.PUSHDOWN ? PushdownTurn.ifSerialized(dst, tables.target(),
-          config.getInt(Setting.WORKER_READ_TIMEOUT_SECONDS)) : null;
+          config.getInt(Setting.RETRY_READ_TIMEOUT_SECONDS)) : null;
       hash = TableChecksum.Hash.bestFor(src, dst);
       // A read-only target user fails here once, not on every range it would take and park.
       Privileges.requireUpsert(dst, "target", tables.target().database(), tables.target().table(),
@@ -87,7 +87,7 @@ public final class Worker implements AutoCloseable {
     } catch (java.sql.SQLException e) {
       throw new WidenException("cannot inspect the tables: " + Databases.oneLine(e.getMessage()), e);
     }
-    int readTimeout = config.getInt(Setting.WORKER_READ_TIMEOUT_SECONDS);
+    int readTimeout = config.getInt(Setting.RETRY_READ_TIMEOUT_SECONDS);
     source = Databases.pool(config.source(), threads, "widen-source", readTimeout);
     target = Databases.pool(config.target(), threads, "widen-target", readTimeout);
     copier = new RangeCopier(source, target, tables,
