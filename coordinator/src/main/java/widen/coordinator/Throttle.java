@@ -95,8 +95,10 @@ final class Throttle {
     try {
       if (replica == null || !replica.isValid(2)) {
         DbEndpoint s = config.source();
+        // A silent replica connection times out like the coordinator's others, and then holds
+        // the fleet back as an unreachable replica does.
         replica = Databases.connect(new DbEndpoint("replica", replicaUrl, s.user(), s.password(),
-            s.table()));
+            s.table()), config.getInt(Setting.RETRY_READ_TIMEOUT_SECONDS), false);
       }
       try (Statement st = replica.createStatement();
           ResultSet rs = st.executeQuery("SHOW SLAVE STATUS")) {
