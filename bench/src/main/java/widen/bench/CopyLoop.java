@@ -112,8 +112,12 @@ final class CopyLoop {
     AtomicLong last = new AtomicLong(Long.MIN_VALUE);
     long ranges = 0;
     ExecutorService pool = Executors.newFixedThreadPool(threads);
-    try (HikariDataSource source = Databases.pool(config.source(), threads, "bench-source");
-        HikariDataSource target = Databases.pool(config.target(), threads, "bench-target");
+    // The worker's pools, read timeout included (it costs each socket read a little).
+    int readTimeout = config.getInt(Setting.RETRY_READ_TIMEOUT_SECONDS);
+    try (HikariDataSource source = Databases.pool(config.source(), threads, "bench-source",
+            readTimeout);
+        HikariDataSource target = Databases.pool(config.target(), threads, "bench-target",
+            readTimeout);
         Connection planning = Databases.connect(config.source())) {
       CopyMethod method;
       try (Connection dst = target.getConnection()) {

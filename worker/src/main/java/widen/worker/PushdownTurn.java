@@ -28,8 +28,8 @@ final class PushdownTurn {
 
   private final String name;
   /**
-   * Seconds one GET_LOCK may block: under the connection's read timeout (which would otherwise
-   * take a long wait for the turn for a dead server), so the wait is taken in slices.
+   * Seconds one GET_LOCK may block: half the connection's read timeout, so that a long wait for
+   * the turn is never taken for a silent server. The whole wait is taken in such slices.
    */
   private final int sliceSeconds;
 
