@@ -80,8 +80,8 @@ public enum Setting {
           + " reports the attempt failed."),
   RETRY_UNREACHABLE_SECONDS("retry.unreachable_seconds", Kind.count(0, 86_400), "600",
       "A worker that loses a database (connection lost, failover, read-only) keeps retrying the"
-          + " range in hand for this long, since no other worker could do better; a worker whose"
-          + " connection drops while it starts starts again for as long."),
+          + " range in hand for this long, since no other worker could do better; a worker or"
+          + " coordinator whose connection drops while it starts starts again for as long."),
   RETRY_READ_TIMEOUT_SECONDS("retry.read_timeout_seconds", Kind.count(0, 86_400), "600",
       "A statement of a worker or the coordinator that hears nothing from its server this long"
           + " (a connection the network dropped without a reset) fails as a lost connection: the"

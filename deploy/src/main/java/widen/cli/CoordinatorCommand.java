@@ -2,10 +2,7 @@ package widen.cli;
 
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
-import widen.config.WidenConfig;
-import widen.coordinator.Coordinator;
-import widen.coordinator.Preflight;
-import widen.coordinator.Prepare;
+import widen.coordinator.CoordinatorMain;
 
 @Command(name = "coordinator", description = "Check the tables, plan the ranges and run the "
     + "migration through backfill, sweeps, verification and the flip advice; resumes from the "
@@ -18,14 +15,7 @@ final class CoordinatorCommand extends WidenCli.ConfiguredCommand {
 
   @Override
   public Integer call() throws Exception {
-    WidenConfig config = config();
-    Preflight.Checked checked = Preflight.run(config, createTarget);
-    if (createTarget) {
-      System.out.print(Prepare.run(config));
-    }
-    try (Coordinator coordinator = new Coordinator(config, checked)) {
-      coordinator.run();
-    }
+    CoordinatorMain.run(config(), createTarget);
     return 0;
   }
 }
