@@ -1,5 +1,6 @@
 package widen;
 
+import com.rabbitmq.client.ShutdownSignalException;
 import java.io.EOFException;
 import java.net.ConnectException;
 import java.net.NoRouteToHostException;
@@ -28,7 +29,8 @@ public final class NetworkFaults {
       }
       // SocketTimeoutException includes amqp-client's MissedHeartbeatException.
       dropped |= t instanceof EOFException || t instanceof SocketTimeoutException
-          || t instanceof SocketException && lostEstablished(t.getMessage());
+          || t instanceof SocketException && lostEstablished(t.getMessage())
+          || brokerTransportLost(t);
     }
     return dropped;
   }
@@ -49,6 +51,18 @@ public final class NetworkFaults {
     String m = String.valueOf(message).toLowerCase(java.util.Locale.ROOT);
     return m.contains("reset") || m.contains("broken pipe") || m.contains("socket closed")
         || m.contains("socket is closed") || m.contains("connection abort");
+  }
+
+  /**
+   * amqp-client's word for a connection whose socket failed under it: a shutdown neither the
+   * application asked for nor the broker sent a reason with (a refused login or a missing
+   * virtual host comes with the broker's close method). Its cause is not always chained: seen
+   * as "connection is already closed due to connection error; cause: java.io.EOFException" with
+   * nothing under it, from a connection reset during the handshake.
+   */
+  private static boolean brokerTransportLost(Throwable t) {
+    return t instanceof ShutdownSignalException s && !s.isInitiatedByApplication()
+        && s.getReason() == null;
   }
 
   private static boolean neverReached(Throwable t) {

@@ -44,6 +44,19 @@ class NetworkFaultsTest {
         new SocketException("Network is unreachable"))));
   }
 
+  /** As amqp-client reported a reset during the handshake in a CI run: no cause under it. */
+  @Test
+  void aBrokerConnectionThatFailedUnderItIsDroppedAndOneTheBrokerClosedIsNot() {
+    var lost = new com.rabbitmq.client.ShutdownSignalException(true, false, null, null);
+    assertTrue(NetworkFaults.droppedAfterReaching(new IOException(
+        new com.rabbitmq.client.AlreadyClosedException(lost))));
+    var refused = new com.rabbitmq.client.ShutdownSignalException(true, false,
+        new com.rabbitmq.client.impl.AMQImpl.Connection.Close(530, "NOT_ALLOWED", 0, 0), null);
+    assertFalse(NetworkFaults.droppedAfterReaching(new IOException(refused)));
+    var ours = new com.rabbitmq.client.ShutdownSignalException(true, true, null, null);
+    assertFalse(NetworkFaults.droppedAfterReaching(new IOException(ours)));
+  }
+
   @Test
   void aLocalPortInUseIsNotTheNetwork() {
     assertFalse(NetworkFaults.droppedAfterReaching(new WidenException("cannot listen on"
