@@ -64,7 +64,7 @@ public final class Databases {
 
   /** One connection, opened now; connect errors become a {@link WidenException}. */
   public static Connection connect(DbEndpoint db) {
-    return connect(db, driverProperties(db));
+    return connect(db, 0, false);
   }
 
   /**
@@ -74,12 +74,8 @@ public final class Databases {
    * long idle, for a session that holds a lock and is used often enough never to idle that long.
    */
   public static Connection connect(DbEndpoint db, int readTimeoutSeconds, boolean endIdle) {
-    return connect(db, timed(db, readTimeoutSeconds, endIdle));
-  }
-
-  private static Connection connect(DbEndpoint db, Properties p) {
     try {
-      return DriverManager.getConnection(db.url(), p);
+      return DriverManager.getConnection(db.url(), timed(db, readTimeoutSeconds, endIdle));
     } catch (SQLException e) {
       throw connectFailure(db, e);
     }
@@ -103,27 +99,7 @@ public final class Databases {
    * properties, so a wrong host or password fails with a one-line message before the pool starts.
    */
   public static HikariDataSource pool(DbEndpoint db, int size, String name) {
-    Properties p = driverProperties(db);
-    return open(db, p, poolConfig(db, size, name, p));
-  }
-
-  private static HikariConfig poolConfig(DbEndpoint db, int size, String name, Properties p) {
-    HikariConfig hc = new HikariConfig();
-    hc.setPoolName(name);
-    hc.setJdbcUrl(db.url());
-    hc.setDataSourceProperties(p);
-    hc.setMaximumPoolSize(size);
-    hc.setMinimumIdle(1);
-    return hc;
-  }
-
-  private static HikariDataSource open(DbEndpoint db, Properties p, HikariConfig hc) {
-    try (Connection probe = DriverManager.getConnection(db.url(), p)) {
-      probe.isValid(5);
-    } catch (SQLException e) {
-      throw connectFailure(db, e);
-    }
-    return new HikariDataSource(hc);
+    return pool(db, size, name, 0);
   }
 
   /**
@@ -142,12 +118,22 @@ public final class Databases {
   public static HikariDataSource pool(DbEndpoint db, int size, String name,
       int readTimeoutSeconds) {
     Properties p = timed(db, readTimeoutSeconds, true);
-    HikariConfig hc = poolConfig(db, size, name, p);
+    try (Connection probe = DriverManager.getConnection(db.url(), p)) {
+      probe.isValid(5);
+    } catch (SQLException e) {
+      throw connectFailure(db, e);
+    }
+    HikariConfig hc = new HikariConfig();
+    hc.setPoolName(name);
+    hc.setJdbcUrl(db.url());
+    hc.setDataSourceProperties(p);
+    hc.setMaximumPoolSize(size);
+    hc.setMinimumIdle(1);
     long keepalive = readTimeoutSeconds * 500L;
     if (keepalive >= 30_000 && keepalive < hc.getMaxLifetime()) {
       hc.setKeepaliveTime(keepalive);
     }
-    return open(db, p, hc);
+    return new HikariDataSource(hc);
   }
 
   static WidenException connectFailure(DbEndpoint db, SQLException e) {

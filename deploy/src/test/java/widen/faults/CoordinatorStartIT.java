@@ -25,9 +25,7 @@ class CoordinatorStartIT {
         FaultRun run = FaultRun.create("cstart", DbServer.shared(), DbServer.shared(),
             TestServices.amqpUrl(), logs, Map.of("copy.pushdown", "never"))) {
       db.dropAfterGreeting(2);
-      run.launchCoordinatorWith(Map.of(
-          "source.url", "jdbc:mysql://127.0.0.1:" + db.port() + "/" + run.srcDb,
-          "target.url", "jdbc:mysql://127.0.0.1:" + db.port() + "/" + run.dstDb));
+      run.launchCoordinatorWith(run.databasesAt("127.0.0.1", db.port()));
       run.begin(1);
       TableDiff.Outcome o = run.finish();
       assertTrue(o.clean() && o.rows() > FaultRun.ROWS, "every row copied: " + o);

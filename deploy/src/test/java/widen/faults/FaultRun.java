@@ -106,6 +106,12 @@ final class FaultRun implements AutoCloseable {
     workerConfig = config.with(settings);
   }
 
+  /** The source and target URLs of this run's databases as reached at {@code host:port}. */
+  Map<String, String> databasesAt(String host, int port) {
+    String server = "jdbc:mysql://" + host + ":" + port + "/";
+    return Map.of("source.url", server + srcDb, "target.url", server + dstDb);
+  }
+
   /** Runs the coordinator with {@code settings} changed for it only (addresses through a proxy). */
   void launchCoordinatorWith(Map<String, String> settings) {
     coordinatorConfig = config.with(settings);

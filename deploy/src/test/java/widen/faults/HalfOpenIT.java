@@ -30,9 +30,7 @@ class HalfOpenIT {
         FaultRun run = FaultRun.create("halfopen", DbServer.shared(), DbServer.shared(),
             TestServices.amqpUrl(), logs, Map.of("copy.pushdown", "never", "worker.threads", "1",
                 "retry.read_timeout_seconds", "5"))) {
-      run.launchWorkersWith(List.of(), Map.of(
-          "source.url", "jdbc:mysql://127.0.0.1:" + db.port() + "/" + run.srcDb,
-          "target.url", "jdbc:mysql://127.0.0.1:" + db.port() + "/" + run.dstDb));
+      run.launchWorkersWith(List.of(), run.databasesAt("127.0.0.1", db.port()));
       run.begin(1);
       // Twice, so that at least one lands while a statement is in flight (the worker copies
       // nearly all the time; between ranges the pool would just replace the silent ones).
@@ -61,9 +59,7 @@ class HalfOpenIT {
         FaultRun run = FaultRun.create("halfopenc", DbServer.shared(), DbServer.shared(),
             TestServices.amqpUrl(), logs, Map.of("copy.pushdown", "never",
                 "retry.read_timeout_seconds", "5"))) {
-      run.launchCoordinatorWith(Map.of(
-          "source.url", "jdbc:mysql://127.0.0.1:" + db.port() + "/" + run.srcDb,
-          "target.url", "jdbc:mysql://127.0.0.1:" + db.port() + "/" + run.dstDb));
+      run.launchCoordinatorWith(run.databasesAt("127.0.0.1", db.port()));
       run.begin(2);
       run.awaitBackfillDone(20);
       db.blackhole();

@@ -69,17 +69,19 @@ public final class Worker implements AutoCloseable {
    */
   public void start() {
     int threads = config.getInt(Setting.WORKER_THREADS);
+    int readTimeout = config.getInt(Setting.RETRY_READ_TIMEOUT_SECONDS);
     TablePair tables;
     CopyMethod method;
     PushdownTurn turn;
     TableChecksum.Hash hash;
-    try (var src = Databases.connect(config.source()); var dst = Databases.connect(config.target())) {
+    try (var src = Databases.connect(config.source(), readTimeout, false);
+        var dst = Databases.connect(config.target(), readTimeout, false)) {
       tables = TablePair.inspect(src, dst, config.source(), config.target());
       method = Pushdown.decide(config.get(Setting.COPY_PUSHDOWN), src, dst, tables)
           ? CopyMethod.PUSHDOWN
           : CopyMethod.throughWorker(config.get(Setting.COPY_LOAD_DATA), dst, tables);
       turn = method == CopyMethod.PUSHDOWN ? PushdownTurn.ifSerialized(dst, tables.target(),
-          config.getInt(Setting.RETRY_READ_TIMEOUT_SECONDS)) : null;
+          readTimeout) : null;
       hash = TableChecksum.Hash.bestFor(src, dst);
       // A read-only target user fails here once, not on every range it would take and park.
       Privileges.requireUpsert(dst, "target", tables.target().database(), tables.target().table(),
@@ -87,7 +89,6 @@ public final class Worker implements AutoCloseable {
     } catch (java.sql.SQLException e) {
       throw new WidenException("cannot inspect the tables: " + Databases.oneLine(e.getMessage()), e);
     }
-    int readTimeout = config.getInt(Setting.RETRY_READ_TIMEOUT_SECONDS);
     source = Databases.pool(config.source(), threads, "widen-source", readTimeout);
     target = Databases.pool(config.target(), threads, "widen-target", readTimeout);
     copier = new RangeCopier(source, target, tables,

@@ -5,11 +5,10 @@ import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import sun.misc.Signal;
-import widen.Backoff;
-import widen.NetworkFaults;
+import widen.ProcessIdentity;
+import widen.StartAgain;
 import widen.config.Setting;
 import widen.config.WidenConfig;
-import widen.db.Databases;
 
 /**
  * {@code widen worker}: runs a worker until SIGTERM or SIGINT, then drains and exits 0.
@@ -22,7 +21,7 @@ public final class WorkerMain {
 
   private WorkerMain() {}
 
-  public static int run(WidenConfig config) throws InterruptedException {
+  public static int run(WidenConfig config) throws Exception {
     CountDownLatch stop = new CountDownLatch(1);
     Signal.handle(new Signal("TERM"), s -> stop.countDown());
     Signal.handle(new Signal("INT"), s -> stop.countDown());
@@ -40,37 +39,24 @@ public final class WorkerMain {
   }
 
   /**
-   * Starts a worker. A start whose connection was dropped after it reached its server (a reset
-   * during the checks, say) is the network's fault, not the config's: it is tried again, from
-   * scratch, for up to {@code retry.unreachable_seconds}. Anything else (a wrong address, a
-   * missing table, a refused password) fails at once with its one line. Returns null if a stop
-   * signal came first.
+   * Starts a worker; one whose connection dropped after reaching its server starts again
+   * ({@link StartAgain}). Returns null if a stop signal came first.
    */
   private static Worker startPatiently(WidenConfig config, CountDownLatch stop)
-      throws InterruptedException {
-    long giveUp = System.nanoTime()
-        + TimeUnit.SECONDS.toNanos(config.getLong(Setting.RETRY_UNREACHABLE_SECONDS));
-    Backoff backoff = new Backoff(1_000, 30_000);
-    for (int failures = 1; ; failures++) {
-      Worker worker = new Worker(config);
-      // The main thread's lines (start, drain, stop); consumer threads set their own.
-      org.slf4j.MDC.put("migration", config.migrationId());
-      org.slf4j.MDC.put("worker", worker.id());
-      try {
-        worker.start();
-        return worker;
-      } catch (RuntimeException e) {
-        worker.close();
-        if (!NetworkFaults.droppedAfterReaching(e) || System.nanoTime() > giveUp) {
-          throw e;
-        }
-        long wait = backoff.millis(failures);
-        log.warn("worker {}: a connection dropped while starting ({}); starting again in {} ms",
-            worker.id(), Databases.oneLine(String.valueOf(e.getMessage())), wait);
-        if (stop.await(wait, TimeUnit.MILLISECONDS)) {
-          return null;
-        }
-      }
-    }
+      throws Exception {
+    return StartAgain.patiently(config.getLong(Setting.RETRY_UNREACHABLE_SECONDS),
+        "worker " + ProcessIdentity.current(), log, () -> {
+          Worker worker = new Worker(config);
+          // The main thread's lines (start, drain, stop); consumer threads set their own.
+          org.slf4j.MDC.put("migration", config.migrationId());
+          org.slf4j.MDC.put("worker", worker.id());
+          try {
+            worker.start();
+            return worker;
+          } catch (RuntimeException e) {
+            worker.close();
+            throw e;
+          }
+        }, millis -> stop.await(millis, TimeUnit.MILLISECONDS));
   }
 }
