@@ -118,6 +118,9 @@ public enum Setting {
           + " fleet pauses. Empty: off."),
   THROTTLE_PROBE_MAX("throttle.probe_max", Kind.count(0, Long.MAX_VALUE), "0",
       "The largest value of throttle.probe_sql that lets the fleet run."),
+  THROTTLE_PROBE_TIMEOUT_SECONDS("throttle.probe_timeout_seconds", Kind.count(1, 3_600), "10",
+      "A throttle probe (Threads_running, throttle.probe_sql, the replica) that fails or has not"
+          + " answered this long holds the fleet back until it answers again."),
   SWEEP_WINDOW_IDS("sweep.window_ids", Kind.count(0, 1_000_000_000), "1000",
       "Each delta sweep starts this many ids below the previous high-water mark, re-reading rows"
           + " that committed late."),

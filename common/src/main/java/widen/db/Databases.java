@@ -28,6 +28,9 @@ public final class Databases {
       + "sql_mode='STRICT_ALL_TABLES,NO_AUTO_VALUE_ON_ZERO,NO_ENGINE_SUBSTITUTION,"
       + "ERROR_FOR_DIVISION_BY_ZERO'";
 
+  /** How long a connect may take at most. */
+  static final long CONNECT_TIMEOUT_MS = 10_000;
+
   /** A path no host has: see {@link #driverProperties}. */
   static final String NO_LOCAL_FILES = "/nonexistent/widen-sends-no-files";
 
@@ -51,7 +54,7 @@ public final class Databases {
     // Multi-row INSERTs from JDBC batches: one round trip per batch instead of one per row.
     p.setProperty("rewriteBatchedStatements", "true");
     p.setProperty("cachePrepStmts", "true");
-    p.setProperty("connectTimeout", "10000");
+    p.setProperty("connectTimeout", Long.toString(CONNECT_TIMEOUT_MS));
     p.setProperty("tcpKeepAlive", "true");
     // LOAD DATA LOCAL INFILE from a worker's own stream (RangeCopier): the driver offers the
     // server the capability only when local files are allowed or a local path is configured.
@@ -86,6 +89,9 @@ public final class Databases {
     Properties p = driverProperties(db);
     if (readTimeoutSeconds > 0) {
       p.setProperty("socketTimeout", Long.toString(readTimeoutSeconds * 1000L));
+      // Nor does a connect wait longer than a read may (a throttle probe's few seconds).
+      p.setProperty("connectTimeout", Long.toString(Math.min(CONNECT_TIMEOUT_MS,
+          readTimeoutSeconds * 1000L)));
       if (endIdle) {
         p.setProperty("sessionVariables", SESSION_VARIABLES + ",wait_timeout="
             + readTimeoutSeconds);

@@ -111,6 +111,7 @@ public final class Coordinator implements AutoCloseable {
     ledger.ensureSchema();
     loadOrCreate();
     resume();
+    throttle.start();
     if (checked.writeWarning() != null) {
       log.warn("migration={} {}", config.migrationId(), checked.writeWarning());
     }
@@ -231,7 +232,7 @@ public final class Coordinator implements AutoCloseable {
       board.drain(backfill.hungry() ? 0 : 500);
       if (System.currentTimeMillis() >= nextPendingCheck) {
         board.publishPending(); // ranges sent back by retry-failed
-        board.broadcast(throttle, src, dst); // pause, probes and rate, each second
+        board.broadcast(throttle); // pause, probes and rate, each second
         nextPendingCheck = System.currentTimeMillis() + PENDING_CHECK_MS;
       }
       step(m);
@@ -460,6 +461,9 @@ public final class Coordinator implements AutoCloseable {
   public void close() {
     if (http != null) {
       http.close();
+    }
+    if (throttle != null) {
+      throttle.close();
     }
     closeConnections();
     if (control != null) {

@@ -89,9 +89,8 @@ final class TaskBoard {
   }
 
   /** Broadcasts pause and throttle to the fleet, as {@code throttle} decides it now. */
-  void broadcast(Throttle throttle, java.sql.Connection src, java.sql.Connection dst)
-      throws SQLException, IOException {
-    publisher.broadcast(throttle.decide(src, dst, publisher.consumers()));
+  void broadcast(Throttle throttle) throws SQLException, IOException {
+    publisher.broadcast(throttle.decide(publisher.consumers()));
   }
 
   /** Writes every waiting result to the ledger; waits up to {@code waitMs} for the first. */

@@ -31,6 +31,7 @@ final class FlakyProxy implements AutoCloseable {
   private final java.util.concurrent.atomic.AtomicInteger dropAfterGreeting =
       new java.util.concurrent.atomic.AtomicInteger();
   private volatile long refuseUntil;
+  private volatile boolean silenceNew;
   private volatile boolean closed;
 
   /**
@@ -83,6 +84,22 @@ final class FlakyProxy implements AutoCloseable {
     silenced.addAll(open);
   }
 
+  /**
+   * As {@link #blackhole}, and every new connection too is accepted and then carries nothing,
+   * not even the server's greeting: a server behind a load balancer that still takes
+   * connections after the server itself stopped answering. Until {@link #heal}.
+   */
+  void blackholeAll() {
+    silenceNew = true;
+    silenced.addAll(open);
+  }
+
+  /** Ends {@link #blackholeAll}: every connection still open carries data again. */
+  void heal() {
+    silenceNew = false;
+    silenced.clear();
+  }
+
   private void acceptLoop() {
     while (!closed) {
       try {
@@ -95,6 +112,10 @@ final class FlakyProxy implements AutoCloseable {
         up.connect(upstream, 5_000);
         open.add(client);
         open.add(up);
+        if (silenceNew) {
+          silenced.add(client);
+          silenced.add(up);
+        }
         pump(client, up, false);
         pump(up, client, dropAfterGreeting.getAndUpdate(n -> Math.max(0, n - 1)) > 0);
       } catch (IOException e) {

@@ -9,12 +9,20 @@ import widen.queue.ControlState;
  * The coordinator's pause and rate limit as one worker applies them: a consumer waits here
  * before it starts a range while the fleet is paused, and after a range it waits long enough
  * to keep its share of the fleet's rows per second. The range in hand is never interrupted.
+ *
+ * <p>Closed until the coordinator's first broadcast (each second) arrives: a worker that starts
+ * while the fleet is paused, throttled or held back by a probe (a lagging replica, say) takes
+ * no range before it knows; found by ReplicaThrottleIT, whose new worker copied two ranges
+ * while the replica was not replicating.
  */
 final class ThrottleGate {
   private static final Logger log = LoggerFactory.getLogger(ThrottleGate.class);
   private static final long POLL_MS = 100;
 
-  private volatile ControlState state = ControlState.OPEN;
+  static final ControlState UNHEARD = new ControlState(true,
+      "waiting for the coordinator's first broadcast", 0);
+
+  private volatile ControlState state = UNHEARD;
 
   /** Takes the coordinator's latest word; logs when it changes. */
   void update(ControlState next) {
