@@ -5,9 +5,10 @@ package widen.config;
  *
  * @param trustStore for amqps://, the trust store file verifying the broker's certificate; empty
  *     for the JVM's default trust store
+ * @param heartbeatSeconds the AMQP heartbeat to ask for (the broker may lower it)
  */
 public record BrokerEndpoint(String url, String user, Secret password, String queueNamespace,
-    String trustStore, Secret trustStorePassword) {
+    String trustStore, Secret trustStorePassword, int heartbeatSeconds) {
 
   public boolean tls() {
     return url.startsWith("amqps://");

@@ -47,6 +47,9 @@ public enum Setting {
           + " broker's; empty uses the JVM's default trust store."),
   BROKER_TLS_TRUST_STORE_PASSWORD("broker.tls_trust_store_password", Kind.SECRET, "",
       "Password of broker.tls_trust_store (a PKCS12 store needs it to read its certificates)."),
+  BROKER_HEARTBEAT_SECONDS("broker.heartbeat_seconds", Kind.count(1, 600), "15",
+      "AMQP heartbeat asked of the broker: a connection that carries nothing for about twice this"
+          + " (one the network left half-open too) is taken as lost, and widen reconnects."),
 
   PLAN_RANGE_ROWS("plan.range_rows", Kind.count(1, 10_000_000), "10000",
       "Rows per range task at first (all of them with plan.target_range_ms=0). Boundaries come"

@@ -118,7 +118,8 @@ public final class WidenConfig {
     return new BrokerEndpoint(get(Setting.BROKER_URL), get(Setting.BROKER_USER),
         password(Setting.BROKER_PASSWORD, Setting.BROKER_PASSWORD_FILE),
         get(Setting.BROKER_QUEUE_PREFIX) + "." + migrationId(), get(Setting.BROKER_TLS_TRUST_STORE),
-        new Secret(get(Setting.BROKER_TLS_TRUST_STORE_PASSWORD)));
+        new Secret(get(Setting.BROKER_TLS_TRUST_STORE_PASSWORD)),
+        getInt(Setting.BROKER_HEARTBEAT_SECONDS));
   }
 
   /** The token the coordinator's control endpoints require; empty means they are switched off. */

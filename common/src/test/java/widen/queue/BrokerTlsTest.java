@@ -103,7 +103,7 @@ class BrokerTlsTest {
 
   private static WidenException connect(Handshake server, String store, String password) {
     BrokerEndpoint b = new BrokerEndpoint("amqps://127.0.0.1:" + server.port() + "/", "guest",
-        new Secret("guest"), "widen.tls", store, new Secret(password));
+        new Secret("guest"), "widen.tls", store, new Secret(password), 15);
     WidenException e = assertThrows(WidenException.class,
         () -> Broker.connect(b, "widen-tls-test", null).close());
     server.close();

@@ -69,4 +69,32 @@ class HalfOpenIT {
           "the coordinator reconnected: " + run.coordinator.tail(60));
     }
   }
+
+  /**
+   * Every broker connection (the worker's and the coordinator's) goes silent mid-backfill. With
+   * a 2 s heartbeat both ends see it within seconds: the worker's connection recovers by itself,
+   * the broker hands the task it held to the recovered consumer, the coordinator rebuilds its
+   * session from the ledger, and every row arrives. With amqp-client's default (the broker's
+   * 60 s) this stood still for about two minutes before anyone noticed.
+   */
+  @Test
+  void brokerConnectionsThatWentSilentAreNoticedByTheHeartbeatAndRecovered() throws Exception {
+    try (FlakyProxy broker = new FlakyProxy("127.0.0.1", brokerAddress(), 0, 0, 0);
+        FaultRun run = FaultRun.create("halfopenb", DbServer.shared(), DbServer.shared(),
+            "amqp://127.0.0.1:" + broker.port() + "/", logs, Map.of("copy.pushdown", "never",
+                "broker.heartbeat_seconds", "2"))) {
+      run.begin(1);
+      run.awaitBackfillDone(10);
+      broker.blackhole();
+      TableDiff.Outcome o = run.finish();
+      assertTrue(o.clean() && o.rows() > FaultRun.ROWS, "every row copied: " + o);
+      assertTrue(run.coordinatorLogLines("reconnected after") >= 1,
+          "the coordinator reconnected: " + run.coordinator.tail(60));
+    }
+  }
+
+  private static InetSocketAddress brokerAddress() {
+    java.net.URI u = java.net.URI.create(TestServices.amqpUrl());
+    return new InetSocketAddress(u.getHost(), u.getPort() == -1 ? 5672 : u.getPort());
+  }
 }
