@@ -57,8 +57,8 @@ public final class Broker {
       f.setUsername(b.user());
       f.setPassword(b.password().reveal());
       f.setConnectionTimeout(10_000);
-      // amqp-client's default is the broker's 60 s, so a half-open connection went unnoticed
-      // for about two minutes; RabbitMQ's guide suggests 5 to 20 s. Both ends then close a
+      // amqp-client's default is the broker's 60 s, under which HalfOpenIT's silenced broker
+      // connections held the migration for over 5 minutes; RabbitMQ's guide suggests 5 to 20 s. Both ends then close a
       // connection that carries nothing for about two heartbeats, and the broker hands the
       // tasks its consumers held to others.
       f.setRequestedHeartbeat(b.heartbeatSeconds());

@@ -112,6 +112,13 @@ final class FaultRun implements AutoCloseable {
     return Map.of("source.url", server + srcDb, "target.url", server + dstDb);
   }
 
+  /** As {@link #databasesAt}, with the broker too at {@code host:brokerPort}. */
+  Map<String, String> servicesAt(String host, int port, int brokerPort) {
+    Map<String, String> urls = new LinkedHashMap<>(databasesAt(host, port));
+    urls.put("broker.url", "amqp://" + host + ":" + brokerPort + "/");
+    return urls;
+  }
+
   /** Runs the coordinator with {@code settings} changed for it only (addresses through a proxy). */
   void launchCoordinatorWith(Map<String, String> settings) {
     coordinatorConfig = config.with(settings);

@@ -219,10 +219,7 @@ class FaultSuiteIT {
         FlakyProxy mq = new FlakyProxy(host, new InetSocketAddress("127.0.0.1", 5672), 2, 2,
             0.0005);
         FaultRun run = onSharedServices("network", logs, Map.of("copy.pushdown", "never"))) {
-      run.launchWorkersWith(ns.command(List.of()), Map.of(
-          "source.url", "jdbc:mysql://" + host + ":" + db.port() + "/" + run.srcDb,
-          "target.url", "jdbc:mysql://" + host + ":" + db.port() + "/" + run.dstDb,
-          "broker.url", "amqp://" + host + ":" + mq.port() + "/"));
+      run.launchWorkersWith(ns.command(List.of()), run.servicesAt(host, db.port(), mq.port()));
       run.begin(2);
       run.awaitBackfillDone(20);
       ns.cut();

@@ -74,8 +74,8 @@ class HalfOpenIT {
    * Every broker connection (the worker's and the coordinator's) goes silent mid-backfill. With
    * a 2 s heartbeat both ends see it within seconds: the worker's connection recovers by itself,
    * the broker hands the task it held to the recovered consumer, the coordinator rebuilds its
-   * session from the ledger, and every row arrives. With amqp-client's default (the broker's
-   * 60 s) this stood still for about two minutes before anyone noticed.
+   * session from the ledger, and every row arrives. With a 60 s heartbeat (amqp-client's
+   * default, the broker's) this test failed: READY_TO_FLIP not reached in 5 minutes.
    */
   @Test
   void brokerConnectionsThatWentSilentAreNoticedByTheHeartbeatAndRecovered() throws Exception {

@@ -32,10 +32,7 @@ class WorkerStartIT {
             TestServices.amqpUrl(), logs, Map.of("copy.pushdown", "never"))) {
       db.dropAfterGreeting(2);
       mq.dropAfterGreeting(1);
-      run.launchWorkersWith(List.of(), Map.of(
-          "source.url", "jdbc:mysql://127.0.0.1:" + db.port() + "/" + run.srcDb,
-          "target.url", "jdbc:mysql://127.0.0.1:" + db.port() + "/" + run.dstDb,
-          "broker.url", "amqp://127.0.0.1:" + mq.port() + "/"));
+      run.launchWorkersWith(List.of(), run.servicesAt("127.0.0.1", db.port(), mq.port()));
       run.begin(1);
       TableDiff.Outcome o = run.finish();
       assertTrue(o.clean() && o.rows() > FaultRun.ROWS, "every row copied: " + o);
