@@ -29,12 +29,6 @@ final class Throttle implements AutoCloseable {
   Throttle(WidenConfig config, Ledger ledger) {
     this.config = config;
     this.ledger = ledger;
-    String replicaUrl = config.get(Setting.THROTTLE_REPLICA_URL);
-    if (!replicaUrl.isEmpty() && !replicaUrl.startsWith("jdbc:mysql://")
-        && !replicaUrl.startsWith("jdbc:mariadb://")) {
-      throw new widen.WidenException("config key throttle.replica_url is not of the form"
-          + " jdbc:mysql://host:port/: correct it or leave it empty");
-    }
     this.probes = new ThrottleProbes(config);
   }
 

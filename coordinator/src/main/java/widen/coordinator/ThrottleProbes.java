@@ -81,7 +81,10 @@ final class ThrottleProbes implements AutoCloseable {
   private final ScheduledExecutorService thread;
   private volatile Answer last;
 
-  /** The probes {@code config} asks for, none running until {@link #start}. */
+  /**
+   * The probes {@code config} asks for, none running until {@link #start}; a replica URL that is
+   * not a JDBC one is refused here, before anything is written.
+   */
   ThrottleProbes(WidenConfig config) {
     this.timeoutSeconds = config.getInt(Setting.THROTTLE_PROBE_TIMEOUT_SECONDS);
     long maxRunning = config.getLong(Setting.THROTTLE_MAX_THREADS_RUNNING);
@@ -96,6 +99,11 @@ final class ThrottleProbes implements AutoCloseable {
           c -> probeSql(c, probeSql, probeMax)));
     }
     String replicaUrl = config.get(Setting.THROTTLE_REPLICA_URL);
+    if (!replicaUrl.isEmpty() && !replicaUrl.startsWith("jdbc:mysql://")
+        && !replicaUrl.startsWith("jdbc:mariadb://")) {
+      throw new widen.WidenException("config key throttle.replica_url is not of the form"
+          + " jdbc:mysql://host:port/: correct it or leave it empty");
+    }
     if (!replicaUrl.isEmpty()) {
       DbEndpoint s = config.source();
       long maxLag = config.getLong(Setting.THROTTLE_MAX_REPLICA_LAG_SECONDS);

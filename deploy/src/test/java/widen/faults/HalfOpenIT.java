@@ -63,10 +63,7 @@ class HalfOpenIT {
       run.begin(2);
       run.awaitBackfillDone(20);
       db.blackhole();
-      TableDiff.Outcome o = run.finish();
-      assertTrue(o.clean() && o.rows() > FaultRun.ROWS, "every row copied: " + o);
-      assertTrue(run.coordinatorLogLines("reconnected after") >= 1,
-          "the coordinator reconnected: " + run.coordinator.tail(60));
+      finishesAfterTheCoordinatorReconnected(run);
     }
   }
 
@@ -86,11 +83,16 @@ class HalfOpenIT {
       run.begin(1);
       run.awaitBackfillDone(10);
       broker.blackhole();
-      TableDiff.Outcome o = run.finish();
-      assertTrue(o.clean() && o.rows() > FaultRun.ROWS, "every row copied: " + o);
-      assertTrue(run.coordinatorLogLines("reconnected after") >= 1,
-          "the coordinator reconnected: " + run.coordinator.tail(60));
+      finishesAfterTheCoordinatorReconnected(run);
     }
+  }
+
+  /** The migration completes with every row equal, and the coordinator reconnected on the way. */
+  private static void finishesAfterTheCoordinatorReconnected(FaultRun run) throws Exception {
+    TableDiff.Outcome o = run.finish();
+    assertTrue(o.clean() && o.rows() > FaultRun.ROWS, "every row copied: " + o);
+    assertTrue(run.coordinatorLogLines("reconnected after") >= 1,
+        "the coordinator reconnected: " + run.coordinator.tail(60));
   }
 
   private static InetSocketAddress brokerAddress() {
