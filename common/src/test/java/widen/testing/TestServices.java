@@ -1,5 +1,6 @@
 package widen.testing;
 
+import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -74,6 +75,18 @@ public final class TestServices {
   public static String amqpUrl() {
     start();
     return "amqp://" + host + ":" + amqpPort + "/";
+  }
+
+  /** Where the test's MariaDB listens, for a proxy to forward to. */
+  public static InetSocketAddress dbAddress() {
+    start();
+    return new InetSocketAddress(host, dbPort);
+  }
+
+  /** Where the test's RabbitMQ listens, for a proxy to forward to. */
+  public static InetSocketAddress amqpAddress() {
+    start();
+    return new InetSocketAddress(host, amqpPort);
   }
 
   /** Runs rabbitmqctl with {@code args} on the test broker (in its container, if it has one). */

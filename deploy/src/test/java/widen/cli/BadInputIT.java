@@ -76,7 +76,7 @@ class BadInputIT {
 
   @Test
   void aMissingDatabaseIsNamed() throws Exception {
-    config.put("target.url", "jdbc:mysql://127.0.0.1:3306/widen_t_no_such_db");
+    config.put("target.url", TestServices.jdbcUrl("widen_t_no_such_db"));
     refused("target database widen_t_no_such_db does not exist");
   }
 

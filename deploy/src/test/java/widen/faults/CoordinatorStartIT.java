@@ -2,7 +2,6 @@ package widen.faults;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -20,7 +19,7 @@ class CoordinatorStartIT {
 
   @Test
   void aCoordinatorWhoseConnectionsDropWhileStartingStartsAgainAndFinishes() throws Exception {
-    try (FlakyProxy db = new FlakyProxy("127.0.0.1", new InetSocketAddress("127.0.0.1", 3306), 0,
+    try (FlakyProxy db = new FlakyProxy("127.0.0.1", TestServices.dbAddress(), 0,
             0, 0);
         FaultRun run = FaultRun.create("cstart", DbServer.shared(), DbServer.shared(),
             TestServices.amqpUrl(), logs, Map.of("copy.pushdown", "never"))) {

@@ -3,7 +3,6 @@ package widen.faults;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -214,9 +213,9 @@ class FaultSuiteIT {
     long started = System.nanoTime();
     String host = "10.231.7.1";
     try (NetNamespace ns = NetNamespace.create("wfault7", host, "10.231.7.2");
-        FlakyProxy db = new FlakyProxy(host, new InetSocketAddress("127.0.0.1", 3306), 2, 2,
+        FlakyProxy db = new FlakyProxy(host, TestServices.dbAddress(), 2, 2,
             0.0005);
-        FlakyProxy mq = new FlakyProxy(host, new InetSocketAddress("127.0.0.1", 5672), 2, 2,
+        FlakyProxy mq = new FlakyProxy(host, TestServices.amqpAddress(), 2, 2,
             0.0005);
         FaultRun run = onSharedServices("network", logs, Map.of("copy.pushdown", "never"))) {
       run.launchWorkersWith(ns.command(List.of()), run.servicesAt(host, db.port(), mq.port()));

@@ -2,7 +2,6 @@ package widen.faults;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -25,7 +24,7 @@ class HalfOpenIT {
 
   @Test
   void aStatementOnAConnectionThatWentSilentTimesOutAndItsRangeIsCopiedAgain() throws Exception {
-    try (FlakyProxy db = new FlakyProxy("127.0.0.1", new InetSocketAddress("127.0.0.1", 3306), 1,
+    try (FlakyProxy db = new FlakyProxy("127.0.0.1", TestServices.dbAddress(), 1,
             1, 0);
         FaultRun run = FaultRun.create("halfopen", DbServer.shared(), DbServer.shared(),
             TestServices.amqpUrl(), logs, Map.of("copy.pushdown", "never", "worker.threads", "1",
@@ -54,7 +53,7 @@ class HalfOpenIT {
    */
   @Test
   void aCoordinatorWhoseConnectionsWentSilentReconnectsAndFinishes() throws Exception {
-    try (FlakyProxy db = new FlakyProxy("127.0.0.1", new InetSocketAddress("127.0.0.1", 3306), 0,
+    try (FlakyProxy db = new FlakyProxy("127.0.0.1", TestServices.dbAddress(), 0,
             0, 0);
         FaultRun run = FaultRun.create("halfopenc", DbServer.shared(), DbServer.shared(),
             TestServices.amqpUrl(), logs, Map.of("copy.pushdown", "never",
@@ -78,7 +77,7 @@ class HalfOpenIT {
    */
   @Test
   void brokerConnectionsThatWentSilentAreNoticedByTheHeartbeatAndRecovered() throws Exception {
-    try (FlakyProxy broker = new FlakyProxy("127.0.0.1", brokerAddress(), 0, 0, 0);
+    try (FlakyProxy broker = new FlakyProxy("127.0.0.1", TestServices.amqpAddress(), 0, 0, 0);
         FaultRun run = FaultRun.create("halfopenb", DbServer.shared(), DbServer.shared(),
             "amqp://127.0.0.1:" + broker.port() + "/", logs, Map.of("copy.pushdown", "never",
                 "broker.heartbeat_seconds", "2"))) {
@@ -95,10 +94,5 @@ class HalfOpenIT {
     assertTrue(o.clean() && o.rows() > FaultRun.ROWS, "every row copied: " + o);
     assertTrue(run.coordinatorLogLines("reconnected after") >= 1,
         "the coordinator reconnected: " + run.coordinator.tail(60));
-  }
-
-  private static InetSocketAddress brokerAddress() {
-    java.net.URI u = java.net.URI.create(TestServices.amqpUrl());
-    return new InetSocketAddress(u.getHost(), u.getPort() == -1 ? 5672 : u.getPort());
   }
 }

@@ -2,7 +2,6 @@ package widen.faults;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -24,9 +23,9 @@ class WorkerStartIT {
 
   @Test
   void aWorkerWhoseConnectionsDropWhileStartingStartsAgainAndCopiesEveryRow() throws Exception {
-    try (FlakyProxy db = new FlakyProxy("127.0.0.1", new InetSocketAddress("127.0.0.1", 3306), 0,
+    try (FlakyProxy db = new FlakyProxy("127.0.0.1", TestServices.dbAddress(), 0,
             0, 0);
-        FlakyProxy mq = new FlakyProxy("127.0.0.1", new InetSocketAddress("127.0.0.1", 5672), 0,
+        FlakyProxy mq = new FlakyProxy("127.0.0.1", TestServices.amqpAddress(), 0,
             0, 0);
         FaultRun run = FaultRun.create("start", DbServer.shared(), DbServer.shared(),
             TestServices.amqpUrl(), logs, Map.of("copy.pushdown", "never"))) {
