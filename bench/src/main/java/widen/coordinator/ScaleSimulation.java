@@ -210,7 +210,7 @@ public final class ScaleSimulation {
           }
         }
         double s = secondsSince(t0);
-        long ranges = ledger.totals(RangeTask.Kind.COPY).get(RangeState.DONE)[0];
+        long ranges = ledger.reports().totals(RangeTask.Kind.COPY).get(RangeState.DONE)[0];
         say("track: %,d ranges planned, published, answered and recorded DONE in %.1f s ="
             + " %,.0f ranges/s (one ledger write and two broker messages each); task queue"
             + " depth at most %,d (planning stays ahead of %d consumers only)", ranges, s,
@@ -255,13 +255,13 @@ public final class ScaleSimulation {
   /** What widen status and the HTTP status read on every poll, over the full ledger. */
   private static void statusQueries(Ledger ledger) throws SQLException {
     long t0 = System.nanoTime();
-    ledger.totals(RangeTask.Kind.COPY);
+    ledger.reports().totals(RangeTask.Kind.COPY);
     double totals = secondsSince(t0);
     t0 = System.nanoTime();
     ledger.open(RangeTask.Kind.COPY);
     double open = secondsSince(t0);
     t0 = System.nanoTime();
-    ledger.recentThroughput(60);
+    ledger.reports().recentThroughput(60);
     double recent = secondsSince(t0);
     say("status queries over the ledger: totals %.0f ms, open ranges %.0f ms, recent"
         + " throughput %.0f ms", totals * 1000, open * 1000, recent * 1000);

@@ -60,13 +60,13 @@ final class FlipAdvisor {
   }
 
   private JsonObject evidence(Sweep last) throws SQLException {
-    TableChecksum.Sum[] sums = ledger.verifiedSums();
+    TableChecksum.Sum[] sums = ledger.reports().verifiedSums();
     JsonArray sweeps = new JsonArray();
     for (Sweep s : ledger.sweeps()) {
       sweeps.add(new JsonObject().put("sweep", s.number()).put("from", s.fromMark())
           .put("mark", s.mark()).put("rows_new", s.rowsNew()).put("final", s.isFinal()));
     }
-    List<String> repairs = ledger.repairs(100);
+    List<String> repairs = ledger.reports().repairs(100);
     return new JsonObject()
         .put("migration", ledger.migrationId())
         .put("verified_through", last.mark())

@@ -4,15 +4,10 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
-import java.util.EnumMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import javax.sql.DataSource;
-import widen.WidenException;
 import widen.db.Jdbc;
-import widen.db.Privileges;
 import widen.queue.RangeResult;
 import widen.queue.RangeTask;
 import widen.range.IdRange;
@@ -28,7 +23,8 @@ import widen.verify.TableChecksum;
  * tasks, both sides' checksums. The coordinator's memory is only a cache of this: a restart reads
  * it back.
  *
- * <p>All SQL on the ledger is in this class.
+ * <p>All SQL on the ledger is in this class and its two helpers: {@link LedgerSchema} (the
+ * tables' definitions) and {@link LedgerReports} (the summaries for status and the flip advice).
  */
 public final class Ledger {
   private static final String RANGE_COLUMNS =
@@ -41,16 +37,23 @@ public final class Ledger {
   private final String sweeps;
   private final String ranges;
   private final String controls;
+  private final LedgerReports reports;
 
   public Ledger(DataSource db, String schema, String migrationId) {
     this.db = db;
     this.jdbc = new Jdbc(db);
     this.schema = schema;
     this.migrationId = migrationId;
-    this.migrations = Sql.quote(schema, "migration");
-    this.sweeps = Sql.quote(schema, "sweep");
-    this.ranges = Sql.quote(schema, "range_task");
-    this.controls = Sql.quote(schema, "control");
+    this.migrations = Sql.quote(schema, LedgerSchema.MIGRATION);
+    this.sweeps = Sql.quote(schema, LedgerSchema.SWEEP);
+    this.ranges = Sql.quote(schema, LedgerSchema.RANGE_TASK);
+    this.controls = Sql.quote(schema, LedgerSchema.CONTROL);
+    this.reports = new LedgerReports(jdbc, ranges, migrationId);
+  }
+
+  /** The read-only summaries of the ranges that status, metrics and the flip advice show. */
+  public LedgerReports reports() {
+    return reports;
   }
 
   public String migrationId() {
@@ -62,91 +65,18 @@ public final class Ledger {
    * {@code schema}: checked at start, before the first write, for every ledger table.
    */
   public static void requireAccess(Connection c, String schema) throws SQLException {
-    Privileges.requireLedger(c, "target", schema, "migration", "id");
-    Privileges.requireLedger(c, "target", schema, "sweep", "migration_id");
-    Privileges.requireLedger(c, "target", schema, "range_task", "migration_id");
-    Privileges.requireLedger(c, "target", schema, "control", "migration_id");
+    LedgerSchema.requireAccess(c, schema);
   }
 
   /** Creates the control schema and its tables if missing; harmless when they exist. */
   public void ensureSchema() throws SQLException {
-    try (Connection c = db.getConnection(); Statement s = c.createStatement()) {
-      s.execute("CREATE DATABASE IF NOT EXISTS " + Sql.quote(schema));
-      s.execute("CREATE TABLE IF NOT EXISTS " + migrations + " ("
-          + " id VARCHAR(64) NOT NULL PRIMARY KEY,"
-          + " phase VARCHAR(32) NOT NULL,"
-          + " source_table VARCHAR(255) NOT NULL,"
-          + " target_table VARCHAR(255) NOT NULL,"
-          + " primary_key VARCHAR(64) NOT NULL,"
-          + " high_water_mark BIGINT NULL COMMENT 'max source id when planning began',"
-          + " planned_through BIGINT NULL COMMENT 'backfill ranges cover ids up to here',"
-          + " planning_done BOOLEAN NOT NULL DEFAULT FALSE,"
-          + " owner VARCHAR(255) NULL COMMENT 'coordinator host:pid holding the migration',"
-          + " verified_through BIGINT NULL COMMENT 'every id up to here verified equal',"
-          + " verify_planned_through BIGINT NULL COMMENT 'verify ranges planned up to here',"
-          + " flip_confirmed_at DATETIME(6) NULL COMMENT 'widen flip --confirm',"
-          + " advice TEXT NULL COMMENT 'flip advice with its evidence (JSON)',"
-          + " advised_at DATETIME(6) NULL,"
-          + " report TEXT NULL COMMENT 'final report (JSON)',"
-          + " completed_at DATETIME(6) NULL,"
-          + " created_at DATETIME(6) NOT NULL DEFAULT CURRENT_TIMESTAMP(6),"
-          + " updated_at DATETIME(6) NOT NULL DEFAULT CURRENT_TIMESTAMP(6)"
-          + "   ON UPDATE CURRENT_TIMESTAMP(6)"
-          + ") ENGINE=InnoDB");
-      s.execute("CREATE TABLE IF NOT EXISTS " + controls + " ("
-          + " migration_id VARCHAR(64) NOT NULL PRIMARY KEY,"
-          + " paused BOOLEAN NOT NULL DEFAULT FALSE COMMENT 'widen pause / resume',"
-          + " rows_per_second BIGINT NULL COMMENT 'widen throttle; NULL: throttle.rows_per_second',"
-          + " state VARCHAR(1024) NULL COMMENT 'what the coordinator last told the workers',"
-          + " updated_at DATETIME(6) NOT NULL DEFAULT CURRENT_TIMESTAMP(6)"
-          + "   ON UPDATE CURRENT_TIMESTAMP(6)"
-          + ") ENGINE=InnoDB");
-      s.execute("CREATE TABLE IF NOT EXISTS " + sweeps + " ("
-          + " migration_id VARCHAR(64) NOT NULL,"
-          + " sweep INT NOT NULL COMMENT '0 = backfill',"
-          + " from_mark BIGINT NOT NULL COMMENT 'previous high-water mark (exclusive)',"
-          + " mark BIGINT NOT NULL COMMENT 'high-water mark (inclusive)',"
-          + " copy_from BIGINT NOT NULL COMMENT 'from_mark less the trailing window',"
-          + " rows_new BIGINT NOT NULL COMMENT 'source rows in (from_mark, mark] when planned',"
-          + " final BOOLEAN NOT NULL DEFAULT FALSE COMMENT 'the sweep after the flip',"
-          + " planned_at DATETIME(6) NOT NULL DEFAULT CURRENT_TIMESTAMP(6),"
-          + " PRIMARY KEY (migration_id, sweep)"
-          + ") ENGINE=InnoDB");
-      s.execute("CREATE TABLE IF NOT EXISTS " + ranges + " ("
-          + " migration_id VARCHAR(64) NOT NULL,"
-          + " range_id INT NOT NULL,"
-          + " kind VARCHAR(8) NOT NULL COMMENT 'COPY or VERIFY',"
-          + " sweep INT NOT NULL DEFAULT 0 COMMENT '0 = backfill',"
-          + " lo BIGINT NOT NULL COMMENT 'exclusive',"
-          + " hi BIGINT NOT NULL COMMENT 'inclusive',"
-          + " rows_planned BIGINT NOT NULL,"
-          + " state VARCHAR(16) NOT NULL,"
-          + " attempts INT NOT NULL DEFAULT 0,"
-          + " rows_copied BIGINT NULL,"
-          + " worker VARCHAR(255) NULL,"
-          + " queued_at DATETIME(6) NULL,"
-          + " started_at DATETIME(6) NULL,"
-          + " finished_at DATETIME(6) NULL,"
-          + " last_error TEXT NULL,"
-          + " verdict VARCHAR(16) NULL COMMENT 'MATCH or REPAIRED for a verified range',"
-          + " src_rows BIGINT NULL, src_sum_high DECIMAL(40,0) NULL, src_sum_low DECIMAL(40,0) NULL,"
-          + " dst_rows BIGINT NULL, dst_sum_high DECIMAL(40,0) NULL, dst_sum_low DECIMAL(40,0) NULL,"
-          + " note TEXT NULL COMMENT 'what verification found and repaired',"
-          + " PRIMARY KEY (migration_id, range_id),"
-          + " KEY by_state (migration_id, kind, state, range_id),"
-          + " KEY by_finish (migration_id, finished_at)"
-          + ") ENGINE=InnoDB");
-    }
-    if (!hasColumn("migration", "verify_planned_through")) {
-      throw new WidenException("the ledger in schema " + schema + " was made by an older widen:"
-          + " drop it (DROP DATABASE " + schema + ") or set control.schema to another name");
-    }
+    LedgerSchema.ensure(db, schema);
   }
 
   /** True once {@link #ensureSchema} has run on this server (reading never creates anything). */
   public boolean exists() throws SQLException {
     try (Connection c = db.getConnection()) {
-      return TableShape.exists(c, schema, "migration");
+      return TableShape.exists(c, schema, LedgerSchema.MIGRATION);
     }
   }
 
@@ -392,116 +322,10 @@ public final class Ledger {
   }
 
 
-  /** Ranges, planned rows and copied rows per state, for one kind of task. */
-  public Map<RangeState, long[]> totals(RangeTask.Kind kind) throws SQLException {
-    Map<RangeState, long[]> out = new EnumMap<>(RangeState.class);
-    for (RangeState s : RangeState.values()) {
-      out.put(s, new long[3]);
-    }
-    for (Object[] row : jdbc.list("SELECT state, COUNT(*), COALESCE(SUM(rows_planned), 0),"
-        + " COALESCE(SUM(rows_copied), 0) FROM " + ranges + " WHERE migration_id = ? AND kind = ?"
-        + " GROUP BY state", rs -> new Object[] {rs.getString(1), rs.getLong(2), rs.getLong(3),
-            rs.getLong(4)}, migrationId, kind.name())) {
-      out.put(RangeState.valueOf((String) row[0]),
-          new long[] {(Long) row[1], (Long) row[2], (Long) row[3]});
-    }
-    return out;
-  }
-
   /** Ranges of this kind not yet DONE: waiting, being worked on, or parked. */
   public long open(RangeTask.Kind kind) throws SQLException {
     return jdbc.queryLong("SELECT COUNT(*) FROM " + ranges + " WHERE migration_id = ? AND kind = ?"
         + " AND state <> 'DONE'", migrationId, kind.name());
-  }
-
-  /** Both sides' checksums summed over every verified range: the whole verified id space. */
-  public TableChecksum.Sum[] verifiedSums() throws SQLException {
-    return jdbc.one("SELECT COALESCE(SUM(src_rows), 0), COALESCE(SUM(src_sum_high), 0),"
-        + " COALESCE(SUM(src_sum_low), 0), COALESCE(SUM(dst_rows), 0),"
-        + " COALESCE(SUM(dst_sum_high), 0), COALESCE(SUM(dst_sum_low), 0) FROM " + ranges
-        + " WHERE migration_id = ? AND kind = 'VERIFY' AND state = 'DONE'",
-        rs -> new TableChecksum.Sum[] {
-            new TableChecksum.Sum(rs.getLong(1), rs.getBigDecimal(2), rs.getBigDecimal(3)),
-            new TableChecksum.Sum(rs.getLong(4), rs.getBigDecimal(5), rs.getBigDecimal(6))},
-        migrationId).orElseThrow();
-  }
-
-  /** Verified ranges that needed a repair, with what was done: for the report and status. */
-  public List<String> repairs(int limit) throws SQLException {
-    return jdbc.list("SELECT range_id, lo, hi, note FROM " + ranges + " WHERE migration_id = ?"
-        + " AND kind = 'VERIFY' AND verdict = 'REPAIRED' ORDER BY range_id LIMIT " + limit,
-        rs -> "range " + rs.getInt(1) + " (" + rs.getLong(2) + ", " + rs.getLong(3) + "]: "
-            + rs.getString(4), migrationId);
-  }
-
-  /**
-   * Rows of copy ranges finished in the last {@code seconds} seconds, and the seconds they took:
-   * from the earliest start among them to now, so a migration younger than the window is not
-   * diluted.
-   */
-  public double[] recentThroughput(int seconds) throws SQLException {
-    return jdbc.one("SELECT COALESCE(SUM(rows_copied), 0),"
-        + " TIMESTAMPDIFF(MICROSECOND, MIN(started_at), NOW(6)) / 1e6 FROM " + ranges
-        + " WHERE migration_id = ? AND kind = 'COPY' AND state = 'DONE'"
-        + " AND finished_at > NOW(6) - INTERVAL ? SECOND",
-        rs -> new double[] {rs.getLong(1), Math.min(seconds, rs.getDouble(2))}, migrationId,
-        seconds).orElseThrow();
-  }
-
-  /** Parked ranges with their errors, oldest first. */
-  public List<String> parkedDescriptions(int limit) throws SQLException {
-    return jdbc.list("SELECT range_id, kind, lo, hi, attempts, last_error FROM " + ranges
-        + " WHERE migration_id = ? AND state = 'FAILED' ORDER BY range_id LIMIT " + limit,
-        rs -> rs.getString(2).toLowerCase() + " range " + rs.getInt(1) + " (" + rs.getLong(3)
-            + ", " + rs.getLong(4) + "] after " + rs.getInt(5) + " attempts: " + rs.getString(6),
-        migrationId);
-  }
-
-  /** Distinct workers that finished a range in the last {@code seconds} seconds. */
-  public List<String> activeWorkers(int seconds) throws SQLException {
-    return jdbc.list("SELECT DISTINCT worker FROM " + ranges + " WHERE migration_id = ?"
-        + " AND finished_at > NOW(6) - INTERVAL ? SECOND ORDER BY worker", rs -> rs.getString(1),
-        migrationId, seconds);
-  }
-
-  /**
-   * Rows of finished copy ranges and the seconds from the first one's start to the last one's
-   * end: the copy's average rate, pauses included.
-   */
-  public double[] copyAverage() throws SQLException {
-    return jdbc.one("SELECT COALESCE(SUM(rows_copied), 0), COALESCE(TIMESTAMPDIFF(MICROSECOND,"
-        + " MIN(started_at), MAX(finished_at)) / 1e6, 0) FROM " + ranges
-        + " WHERE migration_id = ? AND kind = 'COPY' AND state = 'DONE'",
-        rs -> new double[] {rs.getLong(1), rs.getDouble(2)}, migrationId).orElseThrow();
-  }
-
-  /**
-   * The ranges of one kind cut into at most {@code buckets} runs of consecutive range ids, each
-   * {first range id, last range id, lowest id, highest id, pending, queued, done, failed}: one
-   * grouped scan, so a dashboard of 100,000 ranges stays small and fast.
-   */
-  public List<long[]> rangeMap(RangeTask.Kind kind, int buckets) throws SQLException {
-    return jdbc.list("SELECT FLOOR((r.range_id - b.first) * ? / (b.last - b.first + 1)) AS bucket,"
-        + " MIN(r.range_id), MAX(r.range_id), MIN(r.lo), MAX(r.hi), SUM(r.state = 'PENDING'),"
-        + " SUM(r.state = 'QUEUED'), SUM(r.state = 'DONE'), SUM(r.state = 'FAILED') FROM " + ranges
-        + " r JOIN (SELECT MIN(range_id) AS first, MAX(range_id) AS last FROM " + ranges
-        + " WHERE migration_id = ? AND kind = ?) b WHERE r.migration_id = ? AND r.kind = ?"
-        + " GROUP BY bucket ORDER BY bucket",
-        rs -> new long[] {rs.getLong(2), rs.getLong(3), rs.getLong(4), rs.getLong(5),
-            rs.getLong(6), rs.getLong(7), rs.getLong(8), rs.getLong(9)},
-        buckets, migrationId, kind.name(), migrationId, kind.name());
-  }
-
-  /**
-   * Rows copied per {@code bucketSeconds} over the last {@code buckets} of them, each
-   * {bucket start in epoch seconds, rows}, by the time each range finished.
-   */
-  public List<long[]> throughput(int bucketSeconds, int buckets) throws SQLException {
-    return jdbc.list("SELECT FLOOR(UNIX_TIMESTAMP(finished_at) / ?) * ?, SUM(rows_copied) FROM "
-        + ranges + " WHERE migration_id = ? AND kind = 'COPY' AND state = 'DONE'"
-        + " AND finished_at > NOW(6) - INTERVAL ? SECOND GROUP BY 1 ORDER BY 1",
-        rs -> new long[] {rs.getLong(1), rs.getLong(2)}, bucketSeconds, bucketSeconds,
-        migrationId, bucketSeconds * buckets);
   }
 
   private List<LedgerRange> selectRanges(String where, Object... args) throws SQLException {
@@ -542,10 +366,5 @@ public final class Ledger {
   private static Sweep sweep(ResultSet rs) throws SQLException {
     return new Sweep(rs.getInt(1), rs.getLong(2), rs.getLong(3), rs.getLong(4), rs.getLong(5),
         rs.getBoolean(6));
-  }
-
-  private boolean hasColumn(String table, String column) throws SQLException {
-    return jdbc.queryLong("SELECT COUNT(*) FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = ?"
-        + " AND TABLE_NAME = ? AND COLUMN_NAME = ?", schema, table, column) > 0;
   }
 }

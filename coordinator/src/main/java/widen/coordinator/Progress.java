@@ -17,9 +17,9 @@ public record Progress(Map<RangeState, long[]> totals, Map<RangeState, long[]> v
   static final int RATE_WINDOW_SECONDS = 60;
 
   public static Progress read(Ledger ledger) throws SQLException {
-    return new Progress(ledger.totals(RangeTask.Kind.COPY), ledger.totals(RangeTask.Kind.VERIFY),
-        ledger.recentThroughput(RATE_WINDOW_SECONDS), ledger.activeWorkers(RATE_WINDOW_SECONDS),
-        ledger.parkedDescriptions(20));
+    return new Progress(ledger.reports().totals(RangeTask.Kind.COPY), ledger.reports().totals(RangeTask.Kind.VERIFY),
+        ledger.reports().recentThroughput(RATE_WINDOW_SECONDS), ledger.reports().activeWorkers(RATE_WINDOW_SECONDS),
+        ledger.reports().parkedDescriptions(20));
   }
 
   public long verifyRanges() {

@@ -43,10 +43,10 @@ record StatusSnapshot(Migration migration, Progress progress, List<Sweep> sweeps
         && progress.ranges() + progress.verifyRanges() > MAPS_ALWAYS_UP_TO
         && now - previous.mapsTakenAt() < MAPS_EVERY_MS;
     return new StatusSnapshot(m, progress, ledger.sweeps(), ledger.control(),
-        ledger.copyAverage(), reuse ? previous.copyMap()
-            : ledger.rangeMap(RangeTask.Kind.COPY, MAP_BUCKETS),
-        reuse ? previous.verifyMap() : ledger.rangeMap(RangeTask.Kind.VERIFY, MAP_BUCKETS),
-        ledger.throughput(THROUGHPUT_STEP_SECONDS, THROUGHPUT_STEPS), fleet, depth, now,
+        ledger.reports().copyAverage(), reuse ? previous.copyMap()
+            : ledger.reports().rangeMap(RangeTask.Kind.COPY, MAP_BUCKETS),
+        reuse ? previous.verifyMap() : ledger.reports().rangeMap(RangeTask.Kind.VERIFY, MAP_BUCKETS),
+        ledger.reports().throughput(THROUGHPUT_STEP_SECONDS, THROUGHPUT_STEPS), fleet, depth, now,
         reuse ? previous.mapsTakenAt() : now);
   }
 
