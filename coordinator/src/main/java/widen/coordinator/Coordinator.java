@@ -18,7 +18,6 @@ import widen.config.Setting;
 import widen.config.WidenConfig;
 import widen.db.Databases;
 import widen.queue.Broker;
-import widen.queue.RangeTask.Kind;
 import widen.queue.Topology;
 import widen.range.RangePlanner;
 import widen.range.RangeSizer;
@@ -28,7 +27,10 @@ import widen.schema.TablePair;
  * Runs one migration from start to COMPLETE, one phase after another ({@link Phase}), every
  * decision read back from the ledger so a restart at any moment carries on where it stopped:
  * backfill, delta sweeps until the tail is small, verification of every range, the flip advice,
- * then after {@code widen flip --confirm} the final sweep and its verification.
+ * then after {@code widen flip --confirm} the final sweep and its verification. What each phase
+ * does is {@link PhaseSteps}; this class holds the session it runs in (the migration's lock, the
+ * table and ledger connections, the broker, the HTTP server and the throttle) and, when a
+ * connection is lost, reconnects and resumes.
  *
  * <p>The ledger is written before the queue: a range is recorded PENDING, then published and
  * confirmed, then marked QUEUED. A restart republishes whatever is not DONE; copy and verify being
@@ -43,17 +45,13 @@ public final class Coordinator implements AutoCloseable {
   private final Preflight.Checked checked;
   private final TablePair tables;
   private final String owner;
-  private final long untilRows;
   private final long minFree;
   private HikariDataSource control;
   private Ledger ledger;
   private MigrationLock lock;
   private com.rabbitmq.client.Connection broker;
   private TaskBoard board;
-  private Backfill backfill;
-  private Sweeper sweeper;
-  private VerifyPlanner verifyPlanner;
-  private FlipAdvisor advisor;
+  private PhaseSteps steps;
   private final HighWaterMark marks;
   /** Kept across reconnects: what it learnt of the copy speed still holds. */
   private final RangeSizer sizer;
@@ -62,20 +60,14 @@ public final class Coordinator implements AutoCloseable {
   private Throttle throttle;
   private Connection src;
   private Connection dst;
-  private int nextRangeId;
   private long lastProgress;
   private long nextPendingCheck;
-  private long nextTailCheck;
-  private long quietSince;
-  private long quietMax = Long.MIN_VALUE;
-  private String blocked;
 
   public Coordinator(WidenConfig config, Preflight.Checked checked) {
     this.config = config;
     this.checked = checked;
     this.tables = checked.tables();
     this.owner = ProcessIdentity.current();
-    this.untilRows = config.getLong(Setting.SWEEP_UNTIL_ROWS);
     this.minFree = config.getLong(Setting.HEADROOM_MIN_FREE);
     this.sizer = new RangeSizer(config.getInt(Setting.PLAN_RANGE_ROWS),
         config.getLong(Setting.PLAN_TARGET_RANGE_MS), config.getInt(Setting.PLAN_MIN_RANGE_ROWS),
@@ -168,13 +160,7 @@ public final class Coordinator implements AutoCloseable {
     if (resent > 0) {
       log.info("migration={} resumed: {} unfinished ranges sent again", m.id(), resent);
     }
-    nextRangeId = ledger.nextRangeId();
-    RangePlanner planner = new RangePlanner(tables.source().database(), tables.source().table(),
-        m.primaryKey(), config.getInt(Setting.PLAN_RANGE_ROWS));
-    backfill = new Backfill(ledger, board, planner, sizer, m, nextRangeId);
-    sweeper = new Sweeper(ledger, board, planner, marks, config.getLong(Setting.SWEEP_WINDOW_IDS));
-    verifyPlanner = new VerifyPlanner(ledger, board);
-    advisor = new FlipAdvisor(ledger, config.get(Setting.FLIP_WEBHOOK_URL));
+    steps = new PhaseSteps(config, ledger, board, sizer, tables, marks, m, src, dst);
   }
 
   /**
@@ -229,172 +215,24 @@ public final class Coordinator implements AutoCloseable {
         logProgress(m, true);
         return Phase.COMPLETE;
       }
-      board.drain(backfill.hungry() ? 0 : 500);
+      board.drain(steps.hungry() ? 0 : 500);
       if (System.currentTimeMillis() >= nextPendingCheck) {
         board.publishPending(); // ranges sent back by retry-failed
         board.broadcast(throttle); // pause, probes and rate, each second
         nextPendingCheck = System.currentTimeMillis() + PENDING_CHECK_MS;
       }
-      step(m);
+      steps.step(m);
       logProgress(m, false);
     }
   }
 
-  /** One step of the current phase; each reads its state from the ledger, none waits long. */
-  private void step(Migration m) throws SQLException, IOException, InterruptedException,
-      TimeoutException {
-    switch (m.phase()) {
-      case PLANNED, BACKFILLING -> {
-        if (!backfill.planningDone()) {
-          backfill.step(src);
-          nextRangeId = backfill.nextRangeId();
-        } else if (ledger.open(Kind.COPY) == 0) {
-          ledger.setPhase(Phase.CATCHING_UP);
-          log.info("migration={} backfill complete; delta sweeps begin", m.id());
-        }
-      }
-      case CATCHING_UP -> catchUp(m);
-      case VERIFYING -> finishVerification(m);
-      case READY_TO_FLIP -> awaitFlip(m);
-      case FINAL_SWEEP -> finalSweep(m);
-      case COMPLETE -> { }
-    }
-  }
-
-  /** Sweeps until the newest sweep and the rows since both fall under sweep.until_rows. */
-  private void catchUp(Migration m) throws SQLException, IOException, InterruptedException,
-      TimeoutException {
-    if (ledger.open(Kind.COPY) > 0) {
-      return;
-    }
-    Sweep last = ledger.lastSweep().orElseThrow();
-    if (last.number() >= 1 && last.rowsNew() < untilRows && tail(last) < untilRows) {
-      nextRangeId = verifyPlanner.plan(verifiedThrough(m), last.mark(), Phase.VERIFYING,
-          nextRangeId);
-    } else {
-      nextRangeId = sweeper.plan(src, last, false, nextRangeId);
-    }
-  }
-
-  /** When every verify task is done: checks the headroom and the tail, then advises the flip. */
-  private void finishVerification(Migration m) throws SQLException {
-    if (ledger.open(Kind.VERIFY) > 0 || ledger.open(Kind.COPY) > 0) {
-      return;
-    }
-    if (m.verifiedThrough() == null || !m.verifiedThrough().equals(m.verifyPlannedThrough())) {
-      ledger.setVerifiedThrough(m.verifyPlannedThrough());
-    }
-    Sweep last = ledger.lastSweep().orElseThrow();
-    long tail = tail(last);
-    if (tail >= untilRows) {
-      ledger.setPhase(Phase.CATCHING_UP);
-      return;
-    }
-    Headroom headroom = headroom(last.mark());
-    if (block(headroom.problem().orElse(null))) {
-      return;
-    }
-    advisor.advise(last, headroom, tail);
-    nextTailCheck = System.currentTimeMillis() + tailCheckMs();
-  }
-
-  /**
-   * Waits for {@code widen flip --confirm}. Meanwhile, if the old table takes more than
-   * sweep.until_rows new rows or the headroom shrinks, the advice is withdrawn and the migration
-   * catches up (or waits for the headroom) again.
-   */
-  private void awaitFlip(Migration m) throws SQLException {
-    if (m.flipConfirmed()) {
-      ledger.setPhase(Phase.FINAL_SWEEP);
-      log.warn("migration={} flip confirmed: the application writes only to the new table;"
-          + " waiting {} s of quiet on the old table for the final sweep", m.id(),
-          config.getInt(Setting.FLIP_QUIET_SECONDS));
-      return;
-    }
-    if (System.currentTimeMillis() < nextTailCheck) {
-      return;
-    }
-    nextTailCheck = System.currentTimeMillis() + tailCheckMs();
-    Sweep last = ledger.lastSweep().orElseThrow();
-    long tail = tail(last);
-    Optional<String> problem = headroom(last.mark()).problem();
-    if (tail >= untilRows || problem.isPresent()) {
-      ledger.withdrawAdvice(problem.isPresent() ? Phase.VERIFYING : Phase.CATCHING_UP);
-      log.warn("migration={} flip advice withdrawn: {}", m.id(), problem.orElse(tail
-          + " rows written to the old table since the last sweep; sweeping again"));
-    }
-  }
-
-  /**
-   * After the flip: once the old table has been quiet for flip.quiet_seconds, sweeps everything
-   * written since the last sweep, verifies it, and completes.
-   */
-  private void finalSweep(Migration m) throws SQLException, IOException, InterruptedException,
-      TimeoutException {
-    Sweep last = ledger.lastSweep().orElseThrow();
-    if (!last.isFinal()) {
-      if (oldTableQuiet() && ledger.open(Kind.COPY) == 0) {
-        nextRangeId = sweeper.plan(src, last, true, nextRangeId);
-      }
-      return;
-    }
-    if (ledger.open(Kind.COPY) > 0) {
-      return;
-    }
-    if (m.verifyPlannedThrough() == null || m.verifyPlannedThrough() < last.mark()) {
-      nextRangeId = verifyPlanner.plan(verifiedThrough(m), last.mark(), null, nextRangeId);
-      return;
-    }
-    if (ledger.open(Kind.VERIFY) > 0) {
-      return;
-    }
-    ledger.setVerifiedThrough(last.mark());
-    advisor.complete(last, headroom(last.mark()));
-  }
-
-  /** True once the source's largest id has not changed for flip.quiet_seconds. */
-  private boolean oldTableQuiet() throws SQLException {
-    long max = marks.max(src).orElse(Long.MIN_VALUE);
-    long now = System.currentTimeMillis();
-    if (max != quietMax) {
-      quietMax = max;
-      quietSince = now;
-    }
-    return now - quietSince >= config.getInt(Setting.FLIP_QUIET_SECONDS) * 1000L;
-  }
-
-  /** Rows in the old table above the last sweep's mark. */
-  private long tail(Sweep last) throws SQLException {
-    return marks.rowsAbove(src, last.mark());
-  }
-
-  private Headroom headroom(long copiedThrough) throws SQLException {
-    return Headroom.measure(src, dst, marks, tables.target(), copiedThrough, minFree);
-  }
-
   /** Refuses to start, writing nothing, when the application's new rows could collide. */
   private void refuseWithoutHeadroom(long copiedThrough) throws SQLException {
-    Optional<String> problem = headroom(copiedThrough).problem();
+    Optional<String> problem = Headroom.measure(src, dst, marks, tables.target(), copiedThrough,
+        minFree).problem();
     if (problem.isPresent()) {
       throw new WidenException(problem.get());
     }
-  }
-
-  /** Records (and logs once per change) why the flip is held back; false when nothing holds it. */
-  private boolean block(String reason) {
-    if (reason != null && !reason.equals(blocked)) {
-      log.error("migration={} flip held back: {}", config.migrationId(), reason);
-    }
-    blocked = reason;
-    return reason != null;
-  }
-
-  private long tailCheckMs() {
-    return config.getInt(Setting.SWEEP_INTERVAL_SECONDS) * 1000L;
-  }
-
-  private static long verifiedThrough(Migration m) {
-    return m.verifiedThrough() == null ? Long.MIN_VALUE : m.verifiedThrough();
   }
 
   /** Where the backfill starts: one below the smallest source id (0 for an empty table). */
