@@ -38,12 +38,22 @@ final class ThrottleProbes implements AutoCloseable {
     Optional<String> judge(Connection c) throws SQLException;
   }
 
-  /** One probe: a connection of its own, opened on first use and again after a failure. */
+  /**
+   * One probe: a connection of its own, opened on first use and again after a failure. A
+   * statement given up on may still run on the server: one waiting for a row lock goes on after
+   * the client hangs up, and so may a SHOW SLAVE STATUS stuck behind a replica's own locks. So
+   * the next connection ends the session given up on first; otherwise every turn would leave one
+   * more blocked session on a server that is struggling already.
+   */
   private static final class Probe {
     private final String what;
     private final DbEndpoint endpoint;
     private final Check check;
     private Connection connection;
+    /** The server's id of {@link #connection}'s session. */
+    private long session;
+    /** The session of a connection given up on, to end on the next connect; 0 if none. */
+    private long abandoned;
 
     Probe(String what, DbEndpoint endpoint, Check check) {
       this.what = what;
@@ -55,13 +65,29 @@ final class ThrottleProbes implements AutoCloseable {
       try {
         if (connection == null) {
           connection = Databases.connect(endpoint, timeoutSeconds, false);
+          session = number(connection, "SELECT CONNECTION_ID()", 1);
+          endAbandoned();
         }
         return check.judge(connection);
       } catch (SQLException | RuntimeException e) {
+        abandoned = session != 0 ? session : abandoned;
         close();
         return Optional.of(what + " cannot be read: " + Databases.oneLine(
             String.valueOf(e.getMessage())));
       }
+    }
+
+    /** Ends the session given up on, if the server still has it; the user may end its own. */
+    private void endAbandoned() {
+      if (abandoned == 0) {
+        return;
+      }
+      try (Statement st = connection.createStatement()) {
+        st.execute("KILL " + abandoned);
+      } catch (SQLException alreadyEnded) {
+        // "Unknown thread id": the server ended it when the client hung up, or it finished
+      }
+      abandoned = 0;
     }
 
     void close() {
@@ -73,6 +99,7 @@ final class ThrottleProbes implements AutoCloseable {
         // nothing left to close
       }
       connection = null;
+      session = 0;
     }
   }
 

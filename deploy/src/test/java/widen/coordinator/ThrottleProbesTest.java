@@ -3,6 +3,10 @@ package widen.coordinator;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.Statement;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -85,5 +89,67 @@ class ThrottleProbesTest {
       assertTrue(hold.isPresent() && hold.get().startsWith("throttle.probe_sql cannot be read: ")
           && hold.get().contains("no_such_column"), hold.toString());
     }
+  }
+
+  /**
+   * A probe whose statement blocks on a live server (a row lock here; on a replica in trouble,
+   * SHOW SLAVE STATUS waiting on the server's own locks) times out and holds the fleet, and its
+   * next turn ends the session it gave up on. The server does not end it when the client hangs
+   * up (it does for a table lock's wait, not for a row lock's, measured with the mariadb client),
+   * so otherwise every turn would leave one more blocked session on a server that is struggling
+   * already.
+   */
+  @Test
+  void aBlockedProbeHoldsTheFleetAndLeavesNoSessionsBehind() throws Exception {
+    String db = "widen_t_probes";
+    String probeSql = "SELECT COUNT(*) FROM " + db + ".blocker WHERE id = 1 LOCK IN SHARE MODE";
+    try (Connection c = DriverManager.getConnection(TestServices.jdbcUrl(""),
+            TestServices.dbUser(), TestServices.dbPassword());
+        Statement st = c.createStatement()) {
+      st.execute("DROP DATABASE IF EXISTS " + db);
+      st.execute("CREATE DATABASE " + db);
+      st.execute("CREATE TABLE " + db + ".blocker (id INT PRIMARY KEY)");
+      st.execute("INSERT INTO " + db + ".blocker VALUES (1)");
+      try {
+        c.setAutoCommit(false);
+        st.execute("SELECT id FROM " + db + ".blocker WHERE id = 1 FOR UPDATE");
+        try (ThrottleProbes probes = new ThrottleProbes(config(Map.of(
+            "throttle.probe_sql", probeSql, "throttle.probe_max", "1",
+            "throttle.probe_timeout_seconds", "1")))) {
+          probes.start();
+          Optional<String> hold = firstAnswer(probes);
+          assertTrue(hold.isPresent() && hold.get().startsWith(
+              "throttle.probe_sql cannot be read: "), hold.toString());
+          Thread.sleep(7_000); // three or more turns of 1 s waiting and 1 s between
+          assertTrue(blocked(st, probeSql) <= 1, blocked(st, probeSql)
+              + " sessions still run the probe: each turn must end the one before");
+          c.commit();
+          assertEquals(Optional.empty(), awaitRun(probes), "the probe answers again");
+        }
+      } finally {
+        c.rollback();
+        c.setAutoCommit(true);
+        st.execute("DROP DATABASE IF EXISTS " + db);
+      }
+    }
+  }
+
+  /** Sessions on the server running {@code sql} now. */
+  private static int blocked(Statement st, String sql) throws Exception {
+    try (ResultSet rs = st.executeQuery("SELECT COUNT(*) FROM information_schema.PROCESSLIST"
+        + " WHERE INFO = '" + sql + "'")) {
+      rs.next();
+      return rs.getInt(1);
+    }
+  }
+
+  /** What the probes say once they stop holding the fleet, waited for up to 10 s. */
+  private static Optional<String> awaitRun(ThrottleProbes probes) throws Exception {
+    Optional<String> hold = probes.hold(System.currentTimeMillis());
+    for (int i = 0; i < 100 && hold.isPresent(); i++) {
+      Thread.sleep(100);
+      hold = probes.hold(System.currentTimeMillis());
+    }
+    return hold;
   }
 }
