@@ -39,6 +39,7 @@ final class PhaseSteps {
   private final VerifyPlanner verifyPlanner;
   private final FlipAdvisor advisor;
   private final long untilRows;
+  private final long minFree;
   private int nextRangeId;
   private long nextTailCheck;
   private long quietSince;
@@ -55,6 +56,7 @@ final class PhaseSteps {
     this.src = src;
     this.dst = dst;
     this.untilRows = config.getLong(Setting.SWEEP_UNTIL_ROWS);
+    this.minFree = config.getLong(Setting.HEADROOM_MIN_FREE);
     this.nextRangeId = ledger.nextRangeId();
     RangePlanner planner = new RangePlanner(tables.source().database(), tables.source().table(),
         m.primaryKey(), config.getInt(Setting.PLAN_RANGE_ROWS));
@@ -203,8 +205,7 @@ final class PhaseSteps {
   }
 
   private Headroom headroom(long copiedThrough) throws SQLException {
-    return Headroom.measure(src, dst, marks, tables.target(), copiedThrough,
-        config.getLong(Setting.HEADROOM_MIN_FREE));
+    return Headroom.measure(src, dst, marks, tables.target(), copiedThrough, minFree);
   }
 
   /** Records (and logs once per change) why the flip is held back; false when nothing holds it. */

@@ -1,5 +1,6 @@
 package widen.coordinator;
 
+import com.mysql.cj.jdbc.JdbcConnection;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -65,7 +66,8 @@ final class ThrottleProbes implements AutoCloseable {
       try {
         if (connection == null) {
           connection = Databases.connect(endpoint, timeoutSeconds, false);
-          session = number(connection, "SELECT CONNECTION_ID()", 1);
+          // The server's id for the session, which the driver learnt in the handshake.
+          session = connection.unwrap(JdbcConnection.class).getId();
           endAbandoned();
         }
         return check.judge(connection);
