@@ -89,7 +89,9 @@ public enum Setting {
       "A statement of a worker or the coordinator that hears nothing from its server this long"
           + " (a connection the network dropped without a reset) fails as a lost connection: the"
           + " worker retries its range, the coordinator reconnects. The server ends worker"
-          + " sessions and the migration lock's idle as long, freeing a vanished client's locks."
+          + " sessions and the migration lock's idle as long, freeing a vanished client's locks,"
+          + " and gives up a row-lock wait a second sooner (never later than its own"
+          + " innodb_lock_wait_timeout)."
           + " 0: wait for ever."),
   RETRY_DELAY_MS("retry.delay_ms", Kind.count(0, 3_600_000), "5000",
       "A failed attempt goes back to the queue after this delay, doubled at each attempt, with"

@@ -92,12 +92,24 @@ public final class Databases {
       // Nor does a connect wait longer than a read may (a throttle probe's few seconds).
       p.setProperty("connectTimeout", Long.toString(Math.min(CONNECT_TIMEOUT_MS,
           readTimeoutSeconds * 1000L)));
-      if (endIdle) {
-        p.setProperty("sessionVariables", SESSION_VARIABLES + ",wait_timeout="
-            + readTimeoutSeconds);
-      }
+      p.setProperty("sessionVariables", SESSION_VARIABLES + ","
+          + lockWaitWithin(readTimeoutSeconds)
+          + (endIdle ? ",wait_timeout=" + readTimeoutSeconds : ""));
     }
     return p;
+  }
+
+  /**
+   * The session's row-lock wait, cut to end a second before the client would give up the
+   * statement, and never raised. The client's read timeout only closes its socket: the server
+   * does not notice a hang-up while a statement waits for a row lock, so a copy left waiting
+   * would go on until {@code innodb_lock_wait_timeout} (which some servers set to hours), holding
+   * the locks it took while the range is retried elsewhere. Ended by the server, the wait is
+   * error 1205 instead, which the worker retries in place on the same connection.
+   */
+  static String lockWaitWithin(int readTimeoutSeconds) {
+    return "innodb_lock_wait_timeout=LEAST(@@global.innodb_lock_wait_timeout,"
+        + Math.max(1, readTimeoutSeconds - 1) + ")";
   }
 
   /**
