@@ -1,6 +1,7 @@
 package widen.schema;
 
 import java.util.Set;
+import widen.sql.Sql;
 
 /**
  * One column as information_schema.COLUMNS describes it.
@@ -76,6 +77,18 @@ public record Column(
   /** Fractional-second digits; information_schema says NULL for date and year, which have none. */
   public int fractionalDigits() {
     return datetimePrecision == null ? 0 : datetimePrecision;
+  }
+
+  /**
+   * The column as an SQL expression whose text is its exact value, for what reads values as text
+   * (the copy through a worker, the verification's checksum). The server prints a FLOAT with six
+   * significant digits only (123456789, stored as 123456792, prints as 123457000), which would
+   * round it on the way and hide the rounding from a checksum of the same text; as a DOUBLE,
+   * which holds every float exactly, it prints as many digits as it takes.
+   */
+  public String exactText() {
+    String v = Sql.quote(name);
+    return dataType.equals("float") ? "CAST(" + v + " AS DOUBLE)" : v;
   }
 
   /** "int(11) unsigned NOT NULL", for messages and the dry-run table. */

@@ -57,16 +57,19 @@ public record TablePair(TableShape source, TableShape target, ColumnMapping mapp
    * The copy's statements. The upsert's values arrive as the source's bytes, typed as binary
    * (RangeCopier), so as in {@link #loadSql} a text column whose character set differs between
    * the tables is read in the source's and converted by the server:
-   * {@code CONVERT(? USING latin1)}.
+   * {@code CONVERT(? USING latin1)}. Each column is read by an expression whose text is its
+   * exact value ({@link Column#exactText}), since the rows travel as text.
    */
   public CopySql copySql() {
+    List<String> reads = new ArrayList<>();
     List<String> values = new ArrayList<>();
     for (String column : mapping.columns()) {
+      reads.add(source.column(column).exactText());
       String from = convertedFrom(column);
       values.add(from == null ? "?" : "CONVERT(? USING " + Sql.charsetName(from) + ")");
     }
     return CopySql.of(source.database(), source.table(), target.database(), target.table(),
-        mapping.primaryKey(), mapping.columns(), values);
+        mapping.primaryKey(), mapping.columns(), reads, values);
   }
 
   /** The source column's character set if its text must be converted into the target's. */

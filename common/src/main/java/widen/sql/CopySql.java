@@ -9,6 +9,7 @@ import java.util.List;
  * <pre>
  * SELECT `id`, `version`, ... FROM `edxapp`.`csmh` WHERE `id` > ? AND `id` <= ? ORDER BY `id`
  * </pre>
+ * (a FLOAT column read as {@code CAST(`f` AS DOUBLE)}: see {@code Column.exactText}).
  * Write, on the target, a multi-row upsert of {@code rows} rows ({@link #upsert(int)}), each row's
  * values one group of placeholders (a column whose text must change character set converts on
  * the server: {@code CONVERT(? USING latin1)}):
@@ -32,18 +33,22 @@ public record CopySql(String select, String insertInto, String rowValues, String
   /** The most placeholders one prepared statement may hold (the protocol counts them in 16 bits). */
   static final int MAX_PLACEHOLDERS = 65_535;
 
-  /** With a plain {@code ?} for every column's value. */
+  /** Reading every column as it is, with a plain {@code ?} for every column's value. */
   public static CopySql of(String sourceDb, String sourceTable, String targetDb, String targetTable,
       String primaryKey, List<String> columns) {
     return of(sourceDb, sourceTable, targetDb, targetTable, primaryKey, columns,
-        columns.stream().map(c -> "?").toList());
+        columns.stream().map(Sql::quote).toList(), columns.stream().map(c -> "?").toList());
   }
 
-  /** With {@code values}, one expression per column holding its one {@code ?}, in the upsert. */
+  /**
+   * With {@code reads}, one expression per column that the SELECT reads it by, and {@code
+   * values}, one expression per column holding its one {@code ?}, in the upsert.
+   */
   public static CopySql of(String sourceDb, String sourceTable, String targetDb, String targetTable,
-      String primaryKey, List<String> columns, List<String> values) {
+      String primaryKey, List<String> columns, List<String> reads, List<String> values) {
     String pk = Sql.quote(primaryKey);
-    String select = "SELECT " + Sql.quoteAll(columns) + " FROM " + Sql.quote(sourceDb, sourceTable)
+    String select = "SELECT " + String.join(", ", reads) + " FROM "
+        + Sql.quote(sourceDb, sourceTable)
         + " WHERE " + pk + " > ? AND " + pk + " <= ? ORDER BY " + pk;
     List<String> updates = columns.stream().filter(c -> !c.equalsIgnoreCase(primaryKey))
         .map(c -> Sql.quote(c) + " = VALUES(" + Sql.quote(c) + ")").toList();

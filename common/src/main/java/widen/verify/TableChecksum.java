@@ -34,7 +34,9 @@ import widen.sql.Sql;
  *   <li>integers in decimal, so int and bigint unsigned agree;
  *   <li>temporal values with six fractional digits, so datetime and datetime(6) agree;
  *   <li>doubles as the server prints them: the shortest text that reads back as the same double,
- *       so two doubles are equal exactly when their texts are;
+ *       so two doubles are equal exactly when their texts are; floats as doubles (a FLOAT prints
+ *       six digits, which two different floats can share), so a float also agrees with a double
+ *       holding its value;
  *   <li>text converted to utf8mb4 unless it is utf8mb4 already, so latin1 and utf8mb4 columns
  *       agree on equal characters (the conversion copies every value, so it is skipped where it
  *       changes nothing).
@@ -180,8 +182,9 @@ public final class TableChecksum {
     } else if (c.dataType().equals("bit")) {
       text = "CONCAT(" + v + ")";
     } else {
-      // A number, date or year: CONCAT_WS prints it as CONCAT would.
-      text = v;
+      // A number, date or year: CONCAT_WS prints it as CONCAT would; a FLOAT as a DOUBLE, whose
+      // text holds all of its value (Column.exactText), not the six digits a FLOAT prints.
+      text = c.exactText();
     }
     // CONCAT_WS skips a NULL, so a column that may hold one says so; one that cannot needs no
     // IFNULL, and a value that is there has the same text either way.

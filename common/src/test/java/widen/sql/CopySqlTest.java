@@ -32,7 +32,7 @@ class CopySqlTest {
   @Test
   void aMultiRowUpsertRepeatsEachRowsValuesAndConvertsWhereTold() {
     CopySql sql = CopySql.of("a", "b", "c", "d", "id", List.of("id", "t"),
-        List.of("?", "CONVERT(? USING latin1)"));
+        List.of("`id`", "`t`"), List.of("?", "CONVERT(? USING latin1)"));
     assertEquals("INSERT INTO `c`.`d` (`id`, `t`) VALUES (?, CONVERT(? USING latin1)),"
         + " (?, CONVERT(? USING latin1)), (?, CONVERT(? USING latin1))"
         + " ON DUPLICATE KEY UPDATE `t` = VALUES(`t`)", sql.upsert(3));

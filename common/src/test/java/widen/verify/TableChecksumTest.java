@@ -182,6 +182,26 @@ class TableChecksumTest {
     assertChecksumAloneDiffers();
   }
 
+  /**
+   * FLOAT prints six significant digits, so two floats that print alike must still differ, and
+   * a float agrees with a double holding its exact value.
+   */
+  @Test
+  void floatsCompareByTheirExactValueNotTheirSixPrintedDigits() throws SQLException {
+    db.execute("CREATE TABLE fs (id INT PRIMARY KEY, f FLOAT)");
+    db.execute("CREATE TABLE ft (id BIGINT UNSIGNED PRIMARY KEY, f FLOAT)");
+    db.execute("CREATE TABLE fd (id BIGINT UNSIGNED PRIMARY KEY, f DOUBLE)");
+    db.execute("INSERT INTO fs VALUES (1, 123456789), (2, 0.1), (3, NULL)");
+    db.execute("INSERT INTO ft VALUES (1, 123457000), (2, 0.1), (3, NULL)");
+    db.execute("INSERT INTO fd SELECT id, f FROM fs");
+    assertEquals(queryString("SELECT GROUP_CONCAT(f ORDER BY id) FROM fs"),
+        queryString("SELECT GROUP_CONCAT(f ORDER BY id) FROM ft"), "they print alike");
+    List<String> columns = List.of("id", "f");
+    Sum source = TableChecksum.whole(shape("fs"), columns, hash()).compute(c);
+    assertNotEquals(source, TableChecksum.whole(shape("ft"), columns, hash()).compute(c));
+    assertEquals(source, TableChecksum.whole(shape("fd"), columns, hash()).compute(c));
+  }
+
   @Test
   void aDatetimeChangedByOneSecondMakesThemDiffer() throws SQLException {
     db.execute("UPDATE b SET created = created + INTERVAL 1 SECOND WHERE id = 1");
