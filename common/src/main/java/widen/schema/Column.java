@@ -45,6 +45,14 @@ public record Column(
     };
   }
 
+  /** An integer, DECIMAL, FLOAT or DOUBLE. */
+  public boolean isNumber() {
+    return isInteger() || switch (dataType) {
+      case "decimal", "float", "double" -> true;
+      default -> false;
+    };
+  }
+
   /** Storage size of an integer column, which is what decides which values it can hold. */
   public int integerBytes() {
     return switch (dataType) {

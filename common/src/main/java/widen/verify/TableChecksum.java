@@ -28,9 +28,10 @@ import widen.sql.Sql;
  * </ul>
  * The canonical form of a value, built as cheaply as each type allows:
  * <ul>
- *   <li>NULL is {@code \N} (in a column that can hold one); a text or binary value is
- *       {@code <length>:<text>}, so NULL differs from the empty string and no value can imitate
- *       the separator; other types print neither a comma nor a backslash, so they need no length;
+ *   <li>NULL is {@code \N} (in a column that can hold one); a value of any type but numbers
+ *       and dates (text, bytes, BIT, ENUM, SET, JSON, spatial) is {@code <length>:<text>}, so
+ *       NULL differs from the empty string and no value can imitate the separator or the NULL
+ *       marker; numbers and dates print neither a comma nor a backslash, so they need no length;
  *   <li>integers in decimal, so int and bigint unsigned agree;
  *   <li>temporal values with six fractional digits, so datetime and datetime(6) agree;
  *   <li>doubles as the server prints them: the shortest text that reads back as the same double,
@@ -175,16 +176,17 @@ public final class TableChecksum {
       // Six fractional digits whatever the column's own precision, so datetime and datetime(6)
       // agree (a timestamp as in the session's time zone, as widen's sessions set it).
       text = "CAST(" + v + " AS DATETIME(6))";
-    } else if (c.isText() || c.isBinary()) {
-      String value = c.isText() && !"utf8mb4".equals(c.charset())
-          ? "CONVERT(" + v + " USING utf8mb4)" : v;
-      text = "CONCAT(LENGTH(" + value + "), ':', " + value + ")";
-    } else if (c.dataType().equals("bit")) {
-      text = "CONCAT(" + v + ")";
-    } else {
+    } else if (c.isTemporal() || c.isNumber()) {
       // A number, date or year: CONCAT_WS prints it as CONCAT would; a FLOAT as a DOUBLE, whose
       // text holds all of its value (Column.exactText), not the six digits a FLOAT prints.
       text = c.exactText();
+    } else {
+      // Text, bytes, BIT, ENUM, SET, JSON, spatial: anything whose text may hold a comma or a
+      // backslash (a BIT(16) of 0x5C4E, or an ENUM label, can even read \N) goes with its length.
+      String value = c.dataType().equals("bit") ? "CONCAT(" + v + ")"
+          : c.charset() != null && !"utf8mb4".equals(c.charset())
+              ? "CONVERT(" + v + " USING utf8mb4)" : v;
+      text = "CONCAT(LENGTH(" + value + "), ':', " + value + ")";
     }
     // CONCAT_WS skips a NULL, so a column that may hold one says so; one that cannot needs no
     // IFNULL, and a value that is there has the same text either way.
