@@ -33,7 +33,10 @@ import widen.sql.Sql;
  *       NULL differs from the empty string and no value can imitate the separator or the NULL
  *       marker; numbers and dates print neither a comma nor a backslash, so they need no length;
  *   <li>integers in decimal, so int and bigint unsigned agree;
- *   <li>temporal values with six fractional digits, so datetime and datetime(6) agree;
+ *   <li>temporal values with six fractional digits, so datetime and datetime(6) agree, and a
+ *       date and the datetime it was copied into;
+ *   <li>decimals without the trailing zeros of their scale, so DECIMAL(10,2) and DECIMAL(14,4)
+ *       agree;
  *   <li>doubles as the server prints them: the shortest text that reads back as the same double,
  *       so two doubles are equal exactly when their texts are; floats as doubles (a FLOAT prints
  *       six digits, which two different floats can share), so a float also agrees with a double
@@ -172,13 +175,20 @@ public final class TableChecksum {
     String text;
     if (c.dataType().equals("time")) {
       text = "CAST(" + v + " AS TIME(6))";
-    } else if (c.isTemporal() && !c.dataType().equals("year") && !c.dataType().equals("date")) {
+    } else if (c.isTemporal() && !c.dataType().equals("year")) {
       // Six fractional digits whatever the column's own precision, so datetime and datetime(6)
-      // agree (a timestamp as in the session's time zone, as widen's sessions set it).
+      // agree, and a date agrees with the datetime it was copied into (a timestamp as in the
+      // session's time zone, as widen's sessions set it).
       text = "CAST(" + v + " AS DATETIME(6))";
-    } else if (c.isTemporal() || c.isNumber()) {
-      // A number, date or year: CONCAT_WS prints it as CONCAT would; a FLOAT as a DOUBLE, whose
-      // text holds all of its value (Column.exactText), not the six digits a FLOAT prints.
+    } else if (c.dataType().equals("decimal") && c.numericScale() != null
+        && c.numericScale() > 0) {
+      // Without the zeros its scale adds, so 1.50 in DECIMAL(10,2) agrees with 1.5000 in
+      // DECIMAL(14,4) (and 100.00 with 100 in DECIMAL(8,0)).
+      text = "TRIM(TRAILING '.' FROM TRIM(TRAILING '0' FROM " + v + "))";
+    } else if (c.isNumber() || c.isTemporal()) {
+      // An integer, a double or a year: CONCAT_WS prints it as CONCAT would; a FLOAT as a
+      // DOUBLE, whose text holds all of its value (Column.exactText), not the six digits a FLOAT
+      // prints.
       text = c.exactText();
     } else {
       // Text, bytes, BIT, ENUM, SET, JSON, spatial: anything whose text may hold a comma or a

@@ -228,6 +228,33 @@ class TableChecksumTest {
     assertTrue(sql.contains("IFNULL(CONCAT(LENGTH(`g`), ':', `g`), '\\\\N')"), sql);
   }
 
+  /**
+   * What the copy accepts, the checksum must call equal: a DECIMAL into one of more decimals
+   * prints more zeros (1.50 against 1.5000), a DATE into a DATETIME a time of day.
+   */
+  @Test
+  void widenedDecimalsAndDatesAgreeAndStillTell() throws SQLException {
+    db.execute("CREATE TABLE v (id INT PRIMARY KEY, x DECIMAL(10,2), w DECIMAL(8,0) NOT NULL,"
+        + " d DATE)");
+    db.execute("CREATE TABLE wide (id BIGINT UNSIGNED PRIMARY KEY, x DECIMAL(14,4),"
+        + " w DECIMAL(10,2), d DATETIME(6))");
+    try (var st = c.createStatement()) {
+      st.execute("SET SESSION sql_mode = ''");
+      for (String table : List.of("v", "wide")) {
+        st.execute("INSERT INTO " + table + " VALUES (1, 1.50, 100, '2024-02-29'),"
+            + " (2, -0.05, 0, '0000-00-00'), (3, 0, 10, NULL), (4, NULL, 7, '1999-12-31'),"
+            + " (5, 100, 1, '2024-00-15')");
+      }
+    }
+    List<String> columns = List.of("id", "x", "w", "d");
+    Sum narrow = TableChecksum.whole(shape("v"), columns, hash()).compute(c);
+    assertEquals(narrow, TableChecksum.whole(shape("wide"), columns, hash()).compute(c));
+    db.execute("UPDATE wide SET x = 1.5001 WHERE id = 1");
+    assertNotEquals(narrow, TableChecksum.whole(shape("wide"), columns, hash()).compute(c));
+    db.execute("UPDATE wide SET x = 1.5, d = '1999-12-31 00:00:00.000001' WHERE id = 1");
+    assertNotEquals(narrow, TableChecksum.whole(shape("wide"), columns, hash()).compute(c));
+  }
+
   @Test
   void aDatetimeChangedByOneSecondMakesThemDiffer() throws SQLException {
     db.execute("UPDATE b SET created = created + INTERVAL 1 SECOND WHERE id = 1");
@@ -315,7 +342,7 @@ class TableChecksumTest {
         "utf8mb4 text is hashed as it is, without a conversion: " + utf8);
     assertTrue(sql.contains("IFNULL(CONCAT(LENGTH(`bin`), ':', `bin`), '\\\\N')"), sql);
     assertTrue(sql.contains("IFNULL(CAST(`t` AS TIME(6)), '\\\\N')"), sql);
-    assertTrue(sql.contains("IFNULL(`d`, '\\\\N')"), sql);
+    assertTrue(sql.contains("IFNULL(CAST(`d` AS DATETIME(6)), '\\\\N')"), sql);
     assertTrue(sql.contains("IFNULL(CAST(`ts` AS DATETIME(6)), '\\\\N')"), sql);
     assertTrue(sql.contains("CONCAT_WS(',', `id`, "), "a NOT NULL column has no IFNULL: " + sql);
     assertTrue(sql.endsWith(" FROM `" + db.name() + "`.`k`) AS canonical_rows"), sql);

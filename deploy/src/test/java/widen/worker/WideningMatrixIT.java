@@ -68,6 +68,17 @@ class WideningMatrixIT {
       new Widening("ENUM('a','\\\\N','b,c')", "ENUM('a','\\\\N','b,c')", "'\\\\N'", "'b,c'",
           "'a'"),
       new Widening("SET('x','y')", "SET('x','y')", "'x,y'", "''", "'y'"),
+      new Widening("MEDIUMINT UNSIGNED", "INT", "16777215", "0", "1"),
+      new Widening("CHAR(5)", "VARCHAR(10)", "'ab'", "''", "'abcde'"),
+      new Widening("TINYTEXT CHARACTER SET utf8mb3", "MEDIUMTEXT CHARACTER SET utf8mb4",
+          "'é中'", "''", "'x'"),
+      new Widening("TEXT CHARACTER SET latin1", "MEDIUMTEXT CHARACTER SET utf8mb4",
+          "'€ ÿ'", "'\\N'", "''"),
+      new Widening("VARCHAR(5) CHARACTER SET ascii", "VARCHAR(5) CHARACTER SET utf8mb4", "'a,b'",
+          "''", "'~'"),
+      new Widening("TIMESTAMP(3) NULL", "TIMESTAMP(6) NULL", "'2038-01-19 03:14:07.999'",
+          "'1970-01-01 00:00:01'", "'2000-02-29 12:00:00.5'"),
+      new Widening("TINYBLOB", "MEDIUMBLOB", "UNHEX('00')", "''", "'\\N'"),
       new Widening("JSON", "JSON", "'{\"k\": [1, 2.5, \"a,b\"]}'", "'[]'", "'\"\\\\\\\\N\"'"));
 
   private Csmh tables;
