@@ -105,7 +105,8 @@ public final class Databases {
    * does not notice a hang-up while a statement waits for a row lock, so a copy left waiting
    * would go on until {@code innodb_lock_wait_timeout} (which some servers set to hours), holding
    * the locks it took while the range is retried elsewhere. Ended by the server, the wait is
-   * error 1205 instead, which the worker retries in place on the same connection.
+   * error 1205 instead, on a session still usable, which the worker retries in place as any
+   * lock wait timeout.
    */
   static String lockWaitWithin(int readTimeoutSeconds) {
     return "innodb_lock_wait_timeout=LEAST(@@global.innodb_lock_wait_timeout,"
