@@ -104,9 +104,7 @@ public final class Coordinator implements AutoCloseable {
     loadOrCreate();
     resume();
     throttle.start();
-    if (checked.writeWarning() != null) {
-      log.warn("migration={} {}", config.migrationId(), checked.writeWarning());
-    }
+    checked.warnings().forEach(w -> log.warn("migration={} {}", config.migrationId(), w));
     while (true) {
       try {
         return loop();

@@ -35,9 +35,7 @@ public final class PlanReport {
     }
     t.unchecked().forEach(c -> out.append("\n  (not checked for negatives, no index: ").append(c)
         .append(")"));
-    if (checked.writeWarning() != null) {
-      out.append("\n\nwarning: ").append(checked.writeWarning());
-    }
+    checked.warnings().forEach(w -> out.append("\n\nwarning: ").append(w));
     RangePlanner.Bounds b = checked.bounds();
     out.append("\n\nids: ").append(b.empty() ? "none (empty table)" : b.min() + " to " + b.max()
         + " (high-water mark " + b.max() + ")").append('\n');

@@ -3,6 +3,9 @@ package widen.coordinator;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import widen.WidenException;
@@ -14,6 +17,7 @@ import widen.db.Databases;
 import widen.db.Privileges;
 import widen.queue.Broker;
 import widen.range.RangePlanner;
+import widen.schema.Column;
 import widen.schema.TablePair;
 import widen.schema.TableShape;
 import widen.schema.TargetTableDdl;
@@ -30,10 +34,11 @@ public final class Preflight {
   private Preflight() {}
 
   /**
-   * What the checks found: the table pair and the source's ids at this moment; {@code
-   * writeWarning} is {@link AutoIncLock}'s, or null: the plan prints it, the coordinator logs it.
+   * What the checks found: the table pair, the source's ids at this moment, and warnings about
+   * what the operator should know before starting ({@link AutoIncLock}'s, {@link
+   * #sweepWarning}'s): the plan prints them, the coordinator logs them.
    */
-  public record Checked(TablePair tables, RangePlanner.Bounds bounds, String writeWarning) {}
+  public record Checked(TablePair tables, RangePlanner.Bounds bounds, List<String> warnings) {}
 
   /**
    * Runs the checks. With {@code createTarget}, a missing target table is created from the
@@ -59,11 +64,31 @@ public final class Preflight {
           + " not checked for negatives; a negative value would fail its range loudly", c));
       RangePlanner.Bounds bounds = RangePlanner.bounds(src, source.database(), source.table(),
           tables.mapping().primaryKey());
-      return new Checked(tables, bounds, AutoIncLock.warning(dst, tables.target()));
+      List<String> warnings = new ArrayList<>();
+      Optional.ofNullable(AutoIncLock.warning(dst, tables.target())).ifPresent(warnings::add);
+      sweepWarning(tables.source()).ifPresent(warnings::add);
+      return new Checked(tables, bounds, warnings);
     } catch (SQLException e) {
       throw new WidenException("preflight checks failed: " + Databases.oneLine(e.getMessage())
           + " (check the users' privileges)", e);
     }
+  }
+
+  /**
+   * Delta sweeps look only above the last high-water mark, which catches every new row when the
+   * source's ids come from AUTO_INCREMENT. Ids the application picks itself may land below it,
+   * in a range already copied: verification finds such a row only if it has yet to reach that
+   * range, so after it the row would not reach the new table.
+   */
+  static Optional<String> sweepWarning(TableShape source) {
+    Column key = source.primaryKeyColumn();
+    if (key.autoIncrement()) {
+      return Optional.empty();
+    }
+    return Optional.of("source primary key " + key.name() + " does not auto-increment: the"
+        + " delta sweeps find only rows above the last high-water mark, so a row written later"
+        + " with a lower id reaches the new table only if verification has yet to reach its"
+        + " range; start only if new rows always take ids above every existing one");
   }
 
   private static void createTarget(Connection src, Connection dst, TableShape s, DbEndpoint target)

@@ -53,6 +53,16 @@ class PlanCommandIT {
   }
 
   @Test
+  void aSourceKeyThatDoesNotAutoIncrementIsWarnedAbout() throws Exception {
+    String warning = "source primary key id does not auto-increment";
+    assertFalse(run("plan").contains(warning));
+    tables.source.execute("ALTER TABLE " + CsmhFixture.SOURCE_TABLE
+        + " MODIFY id INT NOT NULL");
+    assertTrue(run("plan").contains("warning: " + warning), "the sweeps would miss rows written"
+        + " below the high-water mark");
+  }
+
+  @Test
   void createTargetWidensTheIdOfAMissingTable() throws Exception {
     tables.target.execute("DROP TABLE " + CsmhFixture.TARGET_TABLE);
     Preflight.Checked checked = Preflight.run(WidenConfig.of(config), true);
