@@ -44,8 +44,12 @@ public final class Bench {
   private final List<Result> table = new ArrayList<>();
   private final StringBuilder header = new StringBuilder();
   private final FailsafeWatcher watcher = new FailsafeWatcher();
-  private WidenRun.Outcome fastestSoFar;
-  private int loopThreads;
+  /**
+   * The loop's threads: one worker's, so it is held against widen with one worker, one process
+   * each with the same threads, and the difference is the queue, the results and the ledger
+   * (against two workers' processes it would also count the second JVM's start-up and JIT).
+   */
+  private static final int LOOP_THREADS = WidenRun.THREADS_PER_WORKER;
 
   private Bench(long rows, Set<String> only, int repeat, Path home) throws IOException {
     this.rows = rows;
@@ -151,8 +155,7 @@ public final class Bench {
       boolean verify = workers == 2 && only.contains("verify");
       if (only.contains("widen-" + workers) || verify) {
         String name = WIDEN_PREFIX + workers + " worker" + (workers == 1 ? "" : "s");
-        widenRuns.add(rounds.add(name,
-            () -> fastest(widen.run(name, workers, never, verify))));
+        widenRuns.add(rounds.add(name, () -> widen.run(name, workers, never, verify)));
       }
     }
     if (only.contains("fixed")) {
@@ -168,7 +171,7 @@ public final class Bench {
           Map.of("WIDEN_COPY_PUSHDOWN", "always"), false));
     }
     if (only.contains("loop")) {
-      rounds.add(LOOP, () -> CopyLoop.run(tables, LOOP, loopThreads(), config, logs));
+      rounds.add(LOOP, () -> CopyLoop.run(tables, LOOP, LOOP_THREADS, config, logs));
     }
     if (only.contains("insert-select")) {
       String name = "INSERT ... SELECT (one statement)";
@@ -201,12 +204,12 @@ public final class Bench {
       }
       if (o.copy().complete()) {
         best = best == null || o.copy().rowsPerSecond() > best.copy().rowsPerSecond() ? o : best;
-        loopBase = o.threads() == loopThreads ? o : loopBase;
+        loopBase = o.threads() == LOOP_THREADS ? o : loopBase;
       }
     }
     if (only.contains("loop") && loopBase == null) {
       say("  (no complete widen run with the loop's %d threads: no overhead figure)",
-          loopThreads);
+          LOOP_THREADS);
     }
     Tables.dropScratch();
     note("at end: load average %s; %s", loadAverage(), otherJobs());
@@ -232,27 +235,6 @@ public final class Bench {
       a += " --repeat " + repeat;
     }
     return a;
-  }
-
-  /** Keeps the fastest complete widen attempt so far, which the loop's thread count follows. */
-  private WidenRun.Outcome fastest(WidenRun.Outcome o) {
-    if (o.copy().complete() && (fastestSoFar == null
-        || o.copy().rowsPerSecond() > fastestSoFar.copy().rowsPerSecond())) {
-      fastestSoFar = o;
-    }
-    return o;
-  }
-
-  /**
-   * The loop's threads: those of the fastest widen attempt before its first round (which runs
-   * after the widen contenders), the same in every round; with no widen run, two workers' worth.
-   */
-  private int loopThreads() {
-    if (loopThreads == 0) {
-      loopThreads = fastestSoFar != null ? fastestSoFar.threads()
-          : 2 * WidenRun.THREADS_PER_WORKER;
-    }
-    return loopThreads;
   }
 
   /** Before each contender: waits for the server to write out the previous one's pages. */

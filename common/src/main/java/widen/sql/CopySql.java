@@ -46,6 +46,10 @@ public record CopySql(String select, String insertInto, String rowValues, String
    */
   public static CopySql of(String sourceDb, String sourceTable, String targetDb, String targetTable,
       String primaryKey, List<String> columns, List<String> reads, List<String> values) {
+    if (reads.size() != columns.size() || values.size() != columns.size()) {
+      throw new IllegalArgumentException("one read and one value per column: " + columns.size()
+          + " columns, " + reads.size() + " reads, " + values.size() + " values");
+    }
     String pk = Sql.quote(primaryKey);
     String select = "SELECT " + String.join(", ", reads) + " FROM "
         + Sql.quote(sourceDb, sourceTable)

@@ -32,7 +32,7 @@ import widen.sql.Sql;
  *       and dates (text, bytes, BIT, ENUM, SET, JSON, spatial) is {@code <length>:<text>}, so
  *       NULL differs from the empty string and no value can imitate the separator or the NULL
  *       marker; numbers and dates print neither a comma nor a backslash, so they need no length;
- *   <li>integers in decimal, so int and bigint unsigned agree;
+ *   <li>integers in decimal, so int and bigint unsigned agree, without ZEROFILL's padding;
  *   <li>temporal values with six fractional digits, so datetime and datetime(6) agree, and a
  *       date and the datetime it was copied into;
  *   <li>decimals without the trailing zeros of their scale, so DECIMAL(10,2) and DECIMAL(14,4)
@@ -172,34 +172,51 @@ public final class TableChecksum {
    */
   static String canonical(Column c) {
     String v = Sql.quote(c.name());
-    String text;
-    if (c.dataType().equals("time")) {
-      text = "CAST(" + v + " AS TIME(6))";
-    } else if (c.isTemporal() && !c.dataType().equals("year")) {
+    String text = switch (c.dataType()) {
+      case "time" -> "CAST(" + v + " AS TIME(6))";
       // Six fractional digits whatever the column's own precision, so datetime and datetime(6)
       // agree, and a date agrees with the datetime it was copied into (a timestamp as in the
       // session's time zone, as widen's sessions set it).
-      text = "CAST(" + v + " AS DATETIME(6))";
-    } else if (c.dataType().equals("decimal") && c.numericScale() != null
-        && c.numericScale() > 0) {
-      // Without the zeros its scale adds, so 1.50 in DECIMAL(10,2) agrees with 1.5000 in
-      // DECIMAL(14,4) (and 100.00 with 100 in DECIMAL(8,0)).
-      text = "TRIM(TRAILING '.' FROM TRIM(TRAILING '0' FROM " + v + "))";
-    } else if (c.isNumber() || c.isTemporal()) {
-      // An integer, a double or a year: CONCAT_WS prints it as CONCAT would; a FLOAT as a
-      // DOUBLE, whose text holds all of its value (Column.exactText), not the six digits a FLOAT
-      // prints.
-      text = c.exactText();
-    } else {
-      // Text, bytes, BIT, ENUM, SET, JSON, spatial: anything whose text may hold a comma or a
-      // backslash (a BIT(16) of 0x5C4E, or an ENUM label, can even read \N) goes with its length.
-      String value = c.dataType().equals("bit") ? "CONCAT(" + v + ")"
-          : c.charset() != null && !"utf8mb4".equals(c.charset())
-              ? "CONVERT(" + v + " USING utf8mb4)" : v;
-      text = "CONCAT(LENGTH(" + value + "), ':', " + value + ")";
-    }
+      case "date", "datetime", "timestamp" -> "CAST(" + v + " AS DATETIME(6))";
+      case "year" -> v;
+      default -> c.isNumber() ? number(c) : lengthPrefixed(c);
+    };
     // CONCAT_WS skips a NULL, so a column that may hold one says so; one that cannot needs no
     // IFNULL, and a value that is there has the same text either way.
     return c.nullable() ? "IFNULL(" + text + ", '\\\\N')" : text;
+  }
+
+  /**
+   * A number as its value prints, whatever the column's declaration adds: CONCAT_WS prints an
+   * integer or a double as CONCAT would, a FLOAT as a DOUBLE (Column.exactText: a FLOAT prints
+   * six digits only). ZEROFILL pads the text to the column's width (00042, 001.500), which a
+   * wider column would not match: {@code + 0} prints the value alone. A DECIMAL drops the zeros
+   * its scale adds, so 1.50 in DECIMAL(10,2) agrees with 1.5000 in DECIMAL(14,4), and 100.00
+   * with 100 in DECIMAL(8,0). None of these prints a comma or a backslash, so none needs a length.
+   */
+  private static String number(Column c) {
+    boolean zerofill = c.columnType().contains("zerofill") && !c.dataType().equals("float");
+    String value = zerofill ? "(" + Sql.quote(c.name()) + " + 0)" : c.exactText();
+    boolean scaled = c.dataType().equals("decimal") && c.numericScale() != null
+        && c.numericScale() > 0;
+    return scaled ? "TRIM(TRAILING '.' FROM TRIM(TRAILING '0' FROM " + value + "))" : value;
+  }
+
+  /**
+   * Text, bytes, BIT, ENUM, SET, JSON, spatial: anything whose text may hold a comma or a
+   * backslash (a BIT(16) of 0x5C4E, or an ENUM label, can even read \N) goes with its length, and
+   * text in utf8mb4.
+   */
+  private static String lengthPrefixed(Column c) {
+    String v = Sql.quote(c.name());
+    String value;
+    if (c.dataType().equals("bit")) {
+      value = "CONCAT(" + v + ")";
+    } else if (c.charset() != null && !"utf8mb4".equals(c.charset())) {
+      value = "CONVERT(" + v + " USING utf8mb4)";
+    } else {
+      value = v;
+    }
+    return "CONCAT(LENGTH(" + value + "), ':', " + value + ")";
   }
 }

@@ -41,7 +41,7 @@ class GenericTableIT {
         + " shipped_at DATETIME(6) NULL, flags BIT(8), customer VARCHAR(80) CHARACTER SET utf8mb4"
         + " NOT NULL, order_id BIGINT UNSIGNED NOT NULL AUTO_INCREMENT PRIMARY KEY,"
         + " KEY (customer))");
-    // Ids 3, 6, 9, ...; floats that print only six of their digits; every fourth date NULL.
+    // Ids 3, 6, 9, ...; floats that print only six of their digits; every fourth shipped_at NULL.
     databases.source.execute("INSERT INTO orders SELECT seq * 3,"
         + " CONCAT('customer ', seq % 97, IF(seq % 5 = 0, ' caf\u00e9', '')),"
         + " (seq * 37 % 100000) / 100, seq * 4097.3, '2020-01-01' + INTERVAL seq % 2000 DAY,"
