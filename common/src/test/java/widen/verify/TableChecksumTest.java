@@ -1,6 +1,7 @@
 package widen.verify;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -257,6 +258,37 @@ class TableChecksumTest {
     assertNotEquals(narrow, TableChecksum.whole(shape("wide"), columns, hash()).compute(c));
     db.execute("UPDATE wide SET d = '2024-02-29' WHERE id = 1");
     assertEquals(narrow, TableChecksum.whole(shape("wide"), columns, hash()).compute(c));
+  }
+
+  /**
+   * Checksummed as a pair, columns declared alike on both sides are hashed as they print (no
+   * TRIM, CAST or CONVERT), and still tell a change; columns declared differently keep the forms
+   * that reconcile them.
+   */
+  @Test
+  void columnsDeclaredAlikeAreHashedAsTheyPrintAndStillTell() throws SQLException {
+    for (String table : List.of("p1", "p2")) {
+      db.execute("CREATE TABLE " + table + " (id " + (table.equals("p1") ? "INT" : "BIGINT")
+          + " PRIMARY KEY, x DECIMAL(10,2), d DATE, s VARCHAR(5) CHARACTER SET latin1,"
+          + " t TIME(3))");
+      db.execute("INSERT INTO " + table + " VALUES (1, 1.50, '2024-02-29', 'café',"
+          + " '12:00:00.5'), (2, NULL, '1999-12-31', NULL, NULL)");
+    }
+    List<String> columns = List.of("id", "x", "d", "s", "t");
+    TableChecksum one = TableChecksum.ranged(shape("p1"), shape("p2"), columns, hash());
+    TableChecksum two = TableChecksum.ranged(shape("p2"), shape("p1"), columns, hash());
+    for (String form : List.of("TRIM(", "CAST(`", "CONVERT(`")) {
+      assertFalse(one.sql().contains(form), one.sql());
+    }
+    IdRange all = new IdRange(0, 10);
+    assertEquals(one.compute(c, all), two.compute(c, all));
+    db.execute("UPDATE p2 SET x = 1.51 WHERE id = 1");
+    assertNotEquals(one.compute(c, all), two.compute(c, all));
+    db.execute("UPDATE p2 SET x = 1.50, t = '12:00:00.501' WHERE id = 1");
+    assertNotEquals(one.compute(c, all), two.compute(c, all));
+    String differently = TableChecksum.ranged(shape("a"), shape("b"), COLUMNS, hash()).sql();
+    assertTrue(differently.contains("CONVERT(`name` USING utf8mb4)"), differently);
+    assertTrue(differently.contains("CAST(`created` AS DATETIME(6))"), differently);
   }
 
   @Test

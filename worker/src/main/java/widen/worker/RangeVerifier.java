@@ -60,8 +60,8 @@ public final class RangeVerifier {
     this.source = source;
     this.target = target;
     List<String> columns = tables.mapping().columns();
-    this.sourceSum = TableChecksum.ranged(tables.source(), columns, hash);
-    this.targetSum = TableChecksum.ranged(tables.target(), columns, hash);
+    this.sourceSum = TableChecksum.ranged(tables.source(), tables.target(), columns, hash);
+    this.targetSum = TableChecksum.ranged(tables.target(), tables.source(), columns, hash);
     this.copier = copier;
     this.deleteExtra = deleteExtra;
     this.sourceIds = idsSql(tables.source().database(), tables.source().table(),
