@@ -101,10 +101,11 @@ public final class Databases {
 
   /**
    * The session's row-lock wait, cut to end a second before the client would give up the
-   * statement (at the same moment for a read timeout of 1 s), and never raised. The client's read timeout only closes its socket: the server
-   * does not notice a hang-up while a statement waits for a row lock, so a copy left waiting
-   * would go on until {@code innodb_lock_wait_timeout} (which some servers set to hours), holding
-   * the locks it took while the range is retried elsewhere. Ended by the server, the wait is
+   * statement (at the same moment for a read timeout of 1 s), and never raised. The client's
+   * read timeout only closes its socket: the server does not notice a hang-up while a statement
+   * waits for a row lock, so a copy left waiting would go on until {@code
+   * innodb_lock_wait_timeout} (which some servers set to hours), holding the locks it took while
+   * the range is retried elsewhere. Ended by the server, the wait is
    * error 1205 instead, on a session still usable, which the worker retries in place as any
    * lock wait timeout.
    */

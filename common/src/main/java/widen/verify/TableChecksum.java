@@ -205,7 +205,7 @@ public final class TableChecksum {
       // session's time zone, as widen's sessions set it).
       case "date", "datetime", "timestamp" -> alike ? v : "CAST(" + v + " AS DATETIME(6))";
       case "year" -> v;
-      default -> c.isNumber() ? (alike ? c.exactText() : number(c)) : lengthPrefixed(c, alike);
+      default -> c.isNumber() ? number(c, alike) : lengthPrefixed(c, alike);
     };
     // CONCAT_WS skips a NULL, so a column that may hold one says so; one that cannot needs no
     // IFNULL, and a value that is there has the same text either way.
@@ -219,8 +219,12 @@ public final class TableChecksum {
    * wider column would not match: {@code + 0} prints the value alone. A DECIMAL drops the zeros
    * its scale adds, so 1.50 in DECIMAL(10,2) agrees with 1.5000 in DECIMAL(14,4), and 100.00
    * with 100 in DECIMAL(8,0). None of these prints a comma or a backslash, so none needs a length.
+   * Declared {@code alike} on both sides, a number prints alike and needs neither.
    */
-  private static String number(Column c) {
+  private static String number(Column c, boolean alike) {
+    if (alike) {
+      return c.exactText();
+    }
     boolean zerofill = c.columnType().contains("zerofill") && !c.dataType().equals("float");
     String value = zerofill ? "(" + Sql.quote(c.name()) + " + 0)" : c.exactText();
     boolean scaled = c.dataType().equals("decimal") && c.numericScale() != null
