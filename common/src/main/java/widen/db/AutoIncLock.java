@@ -4,6 +4,7 @@ import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.Optional;
 import widen.schema.Column;
 import widen.schema.TableShape;
 
@@ -44,26 +45,26 @@ public final class AutoIncLock {
     return mode == 0 || mode == 1;
   }
 
-  /** The warning for {@code target} on the server {@code c} reaches, or null if none is due. */
-  public static String warning(Connection c, TableShape target) throws SQLException {
+  /** The warning for {@code target} on the server {@code c} reaches, if one is due. */
+  public static Optional<String> warning(Connection c, TableShape target) throws SQLException {
     if (!hasAutoIncrement(target)) {
-      return null;
+      return Optional.empty();
     }
     int mode = mode(c);
     if (mode < 0 || mode >= 2) {
-      return null;
+      return Optional.empty();
     }
     String through = mode == 1
         ? "LOAD DATA (copy.load_data=always) and INSERT ... SELECT (copy.pushdown) hold"
         : "every insert holds";
     String instead = mode == 1 ? "; workers therefore write upserts (copy.load_data=auto), which"
         + " take it only for a moment" : "";
-    return "the target " + target.qualifiedName() + " has an AUTO_INCREMENT column and its server"
+    return Optional.of("the target " + target.qualifiedName() + " has an AUTO_INCREMENT column and its server"
         + " runs innodb_autoinc_lock_mode=" + mode + ", so " + through + " the table's"
         + " AUTO-INC lock until each statement ends: those write one range at a time (more"
         + " workers will not copy faster) and the application's inserts into it wait behind a"
         + " range" + instead + "; for parallel writes set innodb_autoinc_lock_mode=2 in the"
-        + " server's configuration and restart it (safe with binlog_format ROW or MIXED)";
+        + " server's configuration and restart it (safe with binlog_format ROW or MIXED)");
   }
 
   private static boolean hasAutoIncrement(TableShape target) {

@@ -14,6 +14,7 @@ import widen.config.Setting;
 import widen.config.WidenConfig;
 import widen.db.AutoIncLock;
 import widen.db.Databases;
+import widen.db.DryRun;
 import widen.db.Privileges;
 import widen.queue.Broker;
 import widen.range.RangePlanner;
@@ -21,6 +22,8 @@ import widen.schema.Column;
 import widen.schema.TablePair;
 import widen.schema.TableShape;
 import widen.schema.TargetTableDdl;
+import widen.sql.Sql;
+import widen.verify.TableChecksum;
 
 /**
  * Every check that can refuse a migration, run before anything is written: both databases and
@@ -42,8 +45,9 @@ public final class Preflight {
 
   /**
    * Runs the checks. With {@code createTarget}, a missing target table is created from the
-   * source's definition with the id widened to BIGINT UNSIGNED: the only write, and made only
-   * after everything else has passed.
+   * source's definition with the id widened to BIGINT UNSIGNED: the only write, made after
+   * every check that does not need it, and dropped again if one that does (the pair's
+   * compatibility, the dry run of its statements) refuses.
    */
   public static Checked run(WidenConfig config, boolean createTarget) {
     DbEndpoint source = config.source();
@@ -56,22 +60,39 @@ public final class Preflight {
       Privileges.requireUpsert(dst, "target", target.database(), target.table(), s.primaryKey(),
           config.getBoolean(Setting.VERIFY_DELETE_EXTRA));
       Ledger.requireAccess(dst, config.get(Setting.CONTROL_SCHEMA));
-      if (createTarget && !TableShape.exists(dst, target.database(), target.table())) {
+      boolean created = createTarget && !TableShape.exists(dst, target.database(), target.table());
+      if (created) {
         createTarget(src, dst, s, target);
       }
-      TablePair tables = TablePair.inspect(src, dst, source, target);
-      tables.unchecked().forEach(c -> log.warn("source column {} is not indexed, so its values were"
-          + " not checked for negatives; a negative value would fail its range loudly", c));
-      RangePlanner.Bounds bounds = RangePlanner.bounds(src, source.database(), source.table(),
-          tables.mapping().primaryKey());
-      List<String> warnings = new ArrayList<>();
-      Optional.ofNullable(AutoIncLock.warning(dst, tables.target())).ifPresent(warnings::add);
-      sweepWarning(tables.source()).ifPresent(warnings::add);
-      return new Checked(tables, bounds, warnings);
+      try {
+        return checkPair(config, src, dst);
+      } catch (RuntimeException | SQLException e) {
+        if (created) {
+          dropCreatedTarget(dst, target);
+        }
+        throw e;
+      }
     } catch (SQLException e) {
       throw new WidenException("preflight checks failed: " + Databases.oneLine(e.getMessage())
           + " (check the users' privileges)", e);
     }
+  }
+
+  /** The checks that need both tables: compatible, and every range's statements runnable. */
+  private static Checked checkPair(WidenConfig config, Connection src, Connection dst)
+      throws SQLException {
+    DbEndpoint source = config.source();
+    TablePair tables = TablePair.inspect(src, dst, source, config.target());
+    tables.unchecked().forEach(c -> log.warn("source column {} is not indexed, so its values were"
+        + " not checked for negatives; a negative value would fail its range loudly", c));
+    RangePlanner.Bounds bounds = RangePlanner.bounds(src, source.database(), source.table(),
+        tables.mapping().primaryKey());
+    // The statements of every range, on no rows: a server that cannot run one says so now.
+    DryRun.copyAndVerify(src, dst, tables, TableChecksum.Hash.bestFor(src, dst));
+    List<String> warnings = new ArrayList<>();
+    AutoIncLock.warning(dst, tables.target()).ifPresent(warnings::add);
+    sweepWarning(tables.source()).ifPresent(warnings::add);
+    return new Checked(tables, bounds, warnings);
   }
 
   /**
@@ -100,5 +121,15 @@ public final class Preflight {
     }
     log.info("created target table {} with {} widened to BIGINT UNSIGNED", target.qualifiedTable(),
         s.primaryKey());
+  }
+
+  /** Takes back {@link #createTarget}'s table when a check after it refuses: nothing is left. */
+  private static void dropCreatedTarget(Connection dst, DbEndpoint target) {
+    try (Statement st = dst.createStatement()) {
+      st.execute("DROP TABLE IF EXISTS " + Sql.quote(target.database(), target.table()));
+    } catch (SQLException e) {
+      log.warn("could not drop the target table {} created moments ago: {}",
+          target.qualifiedTable(), Databases.oneLine(e.getMessage()));
+    }
   }
 }

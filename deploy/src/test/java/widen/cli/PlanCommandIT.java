@@ -2,6 +2,7 @@ package widen.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
@@ -11,6 +12,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import widen.WidenException;
 import widen.config.WidenConfig;
 import widen.coordinator.Preflight;
 import widen.demo.CsmhFixture;
@@ -70,6 +72,22 @@ class PlanCommandIT {
     assertTrue(checked.tables().target().column("id").unsigned());
     assertEquals(checked.tables().source().columns().size(),
         checked.tables().target().columns().size());
+  }
+
+  /**
+   * The table --create-target makes is the only write, and the checks that need it come after
+   * it: when one of them refuses (here a negative id, which BIGINT UNSIGNED cannot hold), the
+   * table is dropped again, so a refused start leaves nothing behind.
+   */
+  @Test
+  void aRefusalAfterCreateTargetTakesTheTableBack() throws Exception {
+    tables.target.execute("DROP TABLE " + CsmhFixture.TARGET_TABLE);
+    tables.source.execute("INSERT INTO " + CsmhFixture.SOURCE_TABLE + " (id, version, created,"
+        + " state, student_module_id) VALUES (-5, '1', NOW(), '{}', 1)");
+    WidenException e = assertThrows(WidenException.class,
+        () -> Preflight.run(WidenConfig.of(config), true));
+    assertTrue(e.getMessage().contains("negative"), e.getMessage());
+    assertFalse(tables.target.hasTable(CsmhFixture.TARGET_TABLE), "the created table is gone");
   }
 
   private String run(String... args) throws Exception {

@@ -17,6 +17,7 @@ import widen.WidenException;
 import widen.config.Setting;
 import widen.config.WidenConfig;
 import widen.db.Databases;
+import widen.db.DryRun;
 import widen.db.Privileges;
 import widen.queue.Broker;
 import widen.queue.Topology;
@@ -83,6 +84,11 @@ public final class Worker implements AutoCloseable {
       turn = method == CopyMethod.PUSHDOWN ? PushdownTurn.ifSerialized(dst, tables.target(),
           readTimeout) : null;
       hash = TableChecksum.Hash.bestFor(src, dst);
+      // Every range's statements, on no rows: one the server cannot run fails the start here.
+      DryRun.copyAndVerify(src, dst, tables, hash);
+      if (method == CopyMethod.PUSHDOWN) {
+        DryRun.pushdown(dst, tables);
+      }
       // A read-only target user fails here once, not on every range it would take and park.
       Privileges.requireUpsert(dst, "target", tables.target().database(), tables.target().table(),
           tables.mapping().primaryKey(), config.getBoolean(Setting.VERIFY_DELETE_EXTRA));
