@@ -9,6 +9,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -51,6 +52,70 @@ class HighWaterMarkIT {
       holder.commit();
       assertEquals(12, mark.get(30, TimeUnit.SECONDS).getAsLong());
       assertEquals(12, marks.count(reader, 0, 12), "every id up to the mark is final");
+    }
+  }
+
+  /**
+   * INNODB_TRX gives trx_started in the server's system time zone, whatever the session's. A
+   * reader whose session runs five hours behind it sees as a server east of UTC does with
+   * widen's UTC sessions: every open transaction starts "after" NOW(). A wait that compared the
+   * two clocks (as it once did) returned at once here and let the sweep skip id 11.
+   */
+  @Test
+  void theWaitDoesNotDependOnTheSessionsTimeZone() throws Exception {
+    HighWaterMark marks = new HighWaterMark(db.name(), "t", "id", 1);
+    try (Connection holder = db.connect(); Connection reader = db.connect()) {
+      reader.createStatement().execute("SET time_zone = '-05:00'");
+      holder.setAutoCommit(false);
+      holder.createStatement().execute("INSERT INTO t (v) VALUES (11)");
+      db.execute("INSERT INTO t (v) VALUES (12)");
+
+      Future<OptionalLong> mark = pool.submit(() -> marks.read(reader));
+      Thread.sleep(1_500);
+      assertFalse(mark.isDone(), "the mark waits for id 11's transaction in any time zone");
+      holder.commit();
+      assertEquals(12, mark.get(30, TimeUnit.SECONDS).getAsLong());
+    }
+  }
+
+  /**
+   * InnoDB refreshes INNODB_TRX only after 100 ms without a reader: a client that reads it every
+   * 20 ms freezes the list as it was before the holder began. A wait that trusted its first look
+   * returned at once here; it now waits for a list that shows its own transaction, begun after
+   * the mark, and so knows the list is new enough.
+   */
+  @Test
+  void aListServedFromAnOldCacheIsNotTrusted() throws Exception {
+    HighWaterMark marks = new HighWaterMark(db.name(), "t", "id", 1);
+    AtomicBoolean reading = new AtomicBoolean(true);
+    ExecutorService monitor = Executors.newSingleThreadExecutor();
+    try (Connection holder = db.connect(); Connection reader = db.connect();
+        Connection watcher = db.connect()) {
+      Future<?> watching = monitor.submit(() -> {
+        while (reading.get()) {
+          watcher.createStatement().executeQuery("SELECT COUNT(*) FROM"
+              + " information_schema.INNODB_TRX").close();
+          Thread.sleep(20);
+        }
+        return null;
+      });
+      Thread.sleep(300); // the list is frozen from here on
+      holder.setAutoCommit(false);
+      holder.createStatement().execute("INSERT INTO t (v) VALUES (11)");
+      db.execute("INSERT INTO t (v) VALUES (12)");
+
+      Future<OptionalLong> mark = pool.submit(() -> marks.read(reader));
+      Thread.sleep(1_500);
+      assertFalse(mark.isDone(), "no list taken after the mark yet: still waiting");
+      reading.set(false);
+      watching.get(10, TimeUnit.SECONDS);
+      Thread.sleep(1_000);
+      assertFalse(mark.isDone(), "a fresh list shows id 11's transaction: waiting for it");
+      holder.commit();
+      assertEquals(12, mark.get(30, TimeUnit.SECONDS).getAsLong());
+    } finally {
+      reading.set(false);
+      monitor.shutdownNow();
     }
   }
 
