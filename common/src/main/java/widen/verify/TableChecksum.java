@@ -33,6 +33,7 @@ import widen.sql.Sql;
  *       and dates (text, bytes, BIT, ENUM, SET, JSON, spatial) is {@code <length>:<text>}, so
  *       NULL differs from the empty string and no value can imitate the separator or the NULL
  *       marker; numbers and dates print neither a comma nor a backslash, so they need no length;
+ *       a value longer than {@link #BIG_VALUE_BYTES} is its length and its MD5;
  *   <li>integers in decimal, so int and bigint unsigned agree, without ZEROFILL's padding;
  *   <li>temporal values with six fractional digits, so datetime and datetime(6) agree, and a
  *       date and the datetime it was copied into;
@@ -50,7 +51,7 @@ import widen.sql.Sql;
  * <pre>
  * SELECT COUNT(*),
  *   SUM(CAST(CONV(SUBSTRING(MD5(r), 1, 16), 16, 10) AS UNSIGNED)),
- *   SUM(CAST(CONV(SUBSTRING(MD5(r), 17, 16), 16, 10) AS UNSIGNED))
+ *   SUM(CAST(CONV(SUBSTRING(MD5(r), 17, 16), 16, 10) AS UNSIGNED)), COUNT(r)
  *  FROM (SELECT CONCAT_WS(',', `id`, IFNULL(CAST(`created` AS DATETIME(6)), '\\N')) AS r
  *        FROM `db`.`t` WHERE `id` > ? AND `id` <= ?) AS rows
  * </pre>
@@ -80,6 +81,16 @@ public final class TableChecksum {
       return CRC32_PAIR;
     }
   }
+
+  /**
+   * Longer values go into the row's text as their MD5 (after their true length, so no short
+   * value can imitate one). The server returns NULL, with only a warning, for a string function
+   * whose result would exceed max_allowed_packet (16 MiB by default): a 16 MiB value in the row's
+   * text made the whole text NULL, which both sums skip while COUNT(*) still counts the row, so
+   * any difference in the largest rows went unseen. 65,535 is the most a TEXT, BLOB or VARCHAR
+   * holds, so only MEDIUM and LONG types, JSON and spatial values can be hashed this way.
+   */
+  static final int BIG_VALUE_BYTES = 65_535;
 
   private final String sql;
   private final boolean ranged;
@@ -159,6 +170,14 @@ public final class TableChecksum {
       }
       try (ResultSet rs = ps.executeQuery()) {
         rs.next();
+        if (rs.getLong(4) != rs.getLong(1)) {
+          // CONCAT_WS returns NULL only when its text would exceed max_allowed_packet.
+          throw new SQLException((rs.getLong(1) - rs.getLong(4)) + " rows" + (range == null ? ""
+              : " in " + range) + " have a canonical text longer than the server's"
+              + " max_allowed_packet, so the checksum cannot see them: raise max_allowed_packet"
+              + " on the server (every value above " + BIG_VALUE_BYTES + " bytes counts only"
+              + " 32 bytes of it)");
+        }
         BigDecimal high = rs.getBigDecimal(2);
         BigDecimal low = rs.getBigDecimal(3);
         return new Sum(rs.getLong(1), high == null ? BigDecimal.ZERO : high,
@@ -171,7 +190,7 @@ public final class TableChecksum {
       String where, Hash hash) {
     String row = columns.stream().map(name -> canonical(table.column(name),
         other == null ? null : other.column(name))).collect(Collectors.joining(", "));
-    return "SELECT COUNT(*), " + hash.sums
+    return "SELECT COUNT(*), " + hash.sums + ", COUNT(r)"
         + " FROM (SELECT CONCAT_WS(',', " + row + ") AS r FROM "
         + Sql.quote(table.database(), table.table()) + where + ") AS canonical_rows";
   }
@@ -247,6 +266,18 @@ public final class TableChecksum {
     } else {
       value = v;
     }
-    return "CONCAT(LENGTH(" + value + "), ':', " + value + ")";
+    String text = canBeBig(c) ? "IF(LENGTH(" + value + ") > " + BIG_VALUE_BYTES + ", MD5(" + value
+        + "), " + value + ")" : value;
+    return "CONCAT(LENGTH(" + value + "), ':', " + text + ")";
+  }
+
+  /** Whether a value of {@code c} can be longer than {@link #BIG_VALUE_BYTES}. */
+  private static boolean canBeBig(Column c) {
+    return switch (c.dataType()) {
+      case "mediumtext", "longtext", "mediumblob", "longblob", "json", "geometry", "point",
+          "linestring", "polygon", "multipoint", "multilinestring", "multipolygon",
+          "geometrycollection" -> true;
+      default -> false;
+    };
   }
 }

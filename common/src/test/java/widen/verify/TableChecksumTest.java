@@ -3,13 +3,17 @@ package widen.verify;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.math.BigDecimal;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -226,7 +230,59 @@ class TableChecksumTest {
           TableChecksum.ranged(shape("q"), columns, hash()).compute(c, row), "row " + id);
     }
     String sql = TableChecksum.whole(shape("p"), columns).sql();
-    assertTrue(sql.contains("IFNULL(CONCAT(LENGTH(`g`), ':', `g`), '\\\\N')"), sql);
+    assertTrue(sql.contains("IFNULL(CONCAT(LENGTH(`g`), ':', IF(LENGTH(`g`) > 65535, MD5(`g`),"
+        + " `g`)), '\\\\N')"), sql);
+  }
+
+  /**
+   * The server returns NULL, with a warning only, for a string longer than max_allowed_packet:
+   * a row whose canonical text was longer than that (two values of over half of it) dropped out
+   * of both sums while COUNT(*) still counted it, and a value nearly that long hashed like NULL,
+   * so a change in the largest rows went unseen. Values above 64 KiB now count by their MD5.
+   */
+  @Test
+  void aChangeInValuesNearMaxAllowedPacketMakesThemDiffer() throws SQLException {
+    long packet = queryLong("SELECT @@max_allowed_packet");
+    assumeTrue(packet <= 64L << 20, "values of max_allowed_packet's size fit in a test");
+    long half = packet / 2 + 1000;
+    for (String table : List.of("p", "q")) {
+      db.execute("CREATE TABLE " + table + " (id INT PRIMARY KEY, a LONGTEXT, b LONGTEXT NULL)");
+    }
+    db.execute("INSERT INTO p VALUES (1, REPEAT('a', " + half + "), REPEAT('b', " + half + ")),"
+        + " (2, 'x', REPEAT('c', " + (packet - 10) + "))");
+    db.execute("INSERT INTO q VALUES (1, CONCAT('Z', REPEAT('a', " + (half - 1) + ")), REPEAT('b', "
+        + half + ")), (2, 'x', NULL)");
+    List<String> columns = List.of("id", "a", "b");
+    for (int id = 1; id <= 2; id++) {
+      IdRange row = new IdRange(id - 1, id);
+      assertNotEquals(TableChecksum.ranged(shape("p"), columns, hash()).compute(c, row),
+          TableChecksum.ranged(shape("q"), columns, hash()).compute(c, row), "row " + id);
+    }
+    assertEquals(TableChecksum.whole(shape("p"), columns, hash()).compute(c),
+        TableChecksum.whole(shape("p"), columns, hash()).compute(c), "and equal rows agree");
+  }
+
+  /**
+   * A row of many values just under 64 KiB each can still exceed max_allowed_packet: then the
+   * checksum refuses, naming the setting, rather than sum a table it cannot see whole.
+   */
+  @Test
+  void aRowTooLongToHashIsRefusedNotSkipped() throws SQLException {
+    long packet = queryLong("SELECT @@max_allowed_packet");
+    assumeTrue(packet <= 32L << 20, "a row longer than max_allowed_packet fits in a test");
+    int columns = (int) (packet / 65_000) + 2;
+    List<String> names = new ArrayList<>(List.of("id"));
+    for (int i = 0; i < columns; i++) {
+      names.add("c" + i);
+    }
+    db.execute("CREATE TABLE w (id INT PRIMARY KEY, " + names.stream().skip(1)
+        .map(n -> n + " TEXT").collect(Collectors.joining(", ")) + ")");
+    db.execute("INSERT INTO w VALUES (1, " + names.stream().skip(1).map(n -> "REPEAT('a', 65000)")
+        .collect(Collectors.joining(", ")) + ")");
+    SQLException e = assertThrows(SQLException.class,
+        () -> TableChecksum.ranged(shape("w"), names, hash()).compute(c, new IdRange(0, 1)));
+    assertTrue(e.getMessage().contains("1 rows in (0, 1] have a canonical text longer than the"
+        + " server's max_allowed_packet"), e.getMessage());
   }
 
   /**
@@ -357,7 +413,7 @@ class TableChecksumTest {
         column("id", "int", false), column("created", "datetime", true)), "id");
     assertEquals("SELECT COUNT(*),"
         + " SUM(CAST(CONV(SUBSTRING(MD5(r), 1, 16), 16, 10) AS UNSIGNED)),"
-        + " SUM(CAST(CONV(SUBSTRING(MD5(r), 17, 16), 16, 10) AS UNSIGNED))"
+        + " SUM(CAST(CONV(SUBSTRING(MD5(r), 17, 16), 16, 10) AS UNSIGNED)), COUNT(r)"
         + " FROM (SELECT CONCAT_WS(',',"
         + " `id`,"
         + " IFNULL(CAST(`created` AS DATETIME(6)), '\\\\N')) AS r"
@@ -384,6 +440,13 @@ class TableChecksumTest {
     assertTrue(sql.endsWith(" FROM `" + db.name() + "`.`k`) AS canonical_rows"), sql);
     assertEquals(new Sum(0, BigDecimal.ZERO, BigDecimal.ZERO), TableChecksum.whole(shape,
         List.of("id", "s", "bin", "t", "d", "ts")).compute(c));
+  }
+
+  private long queryLong(String sql) throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement(sql); var rs = ps.executeQuery()) {
+      rs.next();
+      return rs.getLong(1);
+    }
   }
 
   private String queryString(String sql) throws SQLException {
