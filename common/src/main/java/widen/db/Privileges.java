@@ -120,6 +120,29 @@ public final class Privileges {
   }
 
   /**
+   * PROCESS, by which the source user sees the server's open transactions
+   * (information_schema.INNODB_TRX). A sweep waits out every transaction open when it read its
+   * high-water mark, since one may hold an id below the mark uncommitted; unable to see them, the
+   * final sweep would miss a row committed late below its mark, and nothing looks there after it.
+   */
+  public static void requireProcess(Connection c, String role) throws SQLException {
+    // No WHERE 1 = 0 here: the server answers an impossible condition without filling the
+    // table, and so without checking the privilege. The list is short: its open transactions.
+    try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(
+        "SELECT COUNT(*) FROM information_schema.INNODB_TRX")) {
+      rs.next();
+    } catch (SQLException e) {
+      if (e.getErrorCode() != MysqlErrors.SPECIFIC_ACCESS_DENIED) {
+        throw e;
+      }
+      String account = account(c);
+      throw new WidenException(role + " user " + account + " lacks PROCESS, without which sweeps"
+          + " cannot wait for open transactions and could miss a row committed late: run GRANT"
+          + " PROCESS ON *.* TO " + account + " (or check " + role + ".user)", e);
+    }
+  }
+
+  /**
    * Runs the probes in a transaction that is rolled back: they touch no row anyway, and the
    * rollback keeps even an empty statement out of the binary log.
    */

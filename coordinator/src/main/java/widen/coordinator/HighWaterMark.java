@@ -144,7 +144,8 @@ final class HighWaterMark {
   /**
    * The transactions INNODB_TRX lists: whether ours is among them (the list is newer than our
    * transaction), and every other, each as its thread and start time. Null when the user lacks
-   * PROCESS: then the trailing window and verification are the net.
+   * PROCESS, which the coordinator requires at start ({@code Privileges.requireProcess}); lost
+   * since, only the trailing window and verification are the net.
    */
   private OpenTransactions openTransactions(Connection src) throws SQLException {
     try (PreparedStatement ps = src.prepareStatement("SELECT trx_mysql_thread_id,"
@@ -167,9 +168,9 @@ final class HighWaterMark {
       }
       if (!warnedNoPrivilege) {
         warnedNoPrivilege = true;
-        log.warn("the source user cannot read information_schema.INNODB_TRX (grant PROCESS):"
-            + " sweeps cannot wait for open transactions and rely on sweep.window_ids and"
-            + " verification to catch late commits");
+        log.error("the source user can no longer read information_schema.INNODB_TRX (grant"
+            + " PROCESS again): sweeps cannot wait for open transactions, and only"
+            + " sweep.window_ids and verification catch a row committed late below a mark");
       }
       return null;
     }

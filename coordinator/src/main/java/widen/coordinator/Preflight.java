@@ -55,6 +55,7 @@ public final class Preflight {
     try (Connection src = Databases.connect(source); Connection dst = Databases.connect(target)) {
       Broker.connect(config.broker(), "widen-preflight", null).abort();
       TableShape s = TableShape.introspect(src, "source", source.database(), source.table());
+      Privileges.requireProcess(src, "source");
       // Write privileges before any write (--create-target's table, the ledger, the queues):
       // a target user that can only read would otherwise park every range.
       Privileges.requireUpsert(dst, "target", target.database(), target.table(), s.primaryKey(),

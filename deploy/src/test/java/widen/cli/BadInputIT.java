@@ -227,6 +227,22 @@ class BadInputIT {
         + CsmhFixture.SOURCE_TABLE + "` TO " + blind.account() + " (or check source.user)");
   }
 
+  /**
+   * Without PROCESS the sweeps cannot see the source's open transactions, and the final sweep
+   * could miss a row committed late below its mark: refused at start, naming the GRANT.
+   */
+  @Test
+  void aSourceUserWithoutProcessIsToldTheGrant() throws Exception {
+    TestUser reader = TestUser.create("noproc", "pw-noproc", "SELECT ON `"
+        + tables.source.name() + "`.*");
+    cleanUp.add(reader);
+    config.put("source.user", reader.name());
+    config.put("source.password", reader.password());
+    refused("source user " + reader.account() + " lacks PROCESS, without which sweeps cannot wait"
+        + " for open transactions and could miss a row committed late: run GRANT PROCESS ON *.*"
+        + " TO " + reader.account() + " (or check source.user)");
+  }
+
   @Test
   void aWorkerWithAReadOnlyTargetUserFailsAtStartInOneLine() throws Exception {
     TestUser reader = user("wro", "SELECT ON `" + tables.target.name() + "`.*");
