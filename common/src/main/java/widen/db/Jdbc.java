@@ -45,6 +45,17 @@ public final class Jdbc {
     }
   }
 
+  /** The first column of every row, as longs (ids, say), on a connection the caller holds. */
+  public static List<Long> longs(Connection c, String sql, Object... args) throws SQLException {
+    try (PreparedStatement ps = prepare(c, sql, args); ResultSet rs = ps.executeQuery()) {
+      List<Long> out = new ArrayList<>();
+      while (rs.next()) {
+        out.add(rs.getLong(1));
+      }
+      return out;
+    }
+  }
+
   public <T> List<T> list(String sql, Row<T> row, Object... args) throws SQLException {
     try (Connection c = db.getConnection(); PreparedStatement ps = prepare(c, sql, args);
         ResultSet rs = ps.executeQuery()) {
