@@ -44,7 +44,12 @@ final class Sweeper {
     long mark = Math.max(previous.mark(), read.orElse(previous.mark()));
     long rowsNew = mark > previous.mark() ? marks.count(src, previous.mark(), mark) : 0;
     long floor = ledger.sweeps().get(0).fromMark();
-    long copyFrom = Math.max(floor, previous.mark() - Math.min(window, previous.mark() - floor));
+    // After the flip the application writes the new table only, and may change rows the sweeps
+    // before copied: re-copying the trailing window would put the old table's values back over
+    // them. Ids above the previous mark the new table does not have yet, so the final sweep
+    // copies only those; its predecessors waited out late commits below that mark.
+    long copyFrom = isFinal ? previous.mark()
+        : Math.max(floor, previous.mark() - Math.min(window, previous.mark() - floor));
     Sweep sweep = new Sweep(previous.number() + 1, previous.mark(), mark, copyFrom, rowsNew,
         isFinal);
     List<LedgerRange> ranges = new ArrayList<>();

@@ -105,6 +105,12 @@ class MigrationLifecycleIT {
       assertTrue(report.contains("range " + repaired.split(" ")[0] + " "),
           "the report names the repaired range: " + report);
       assertTrue(reader.reads.get() > 0, "the reader read during the migration");
+      assertEquals(1, tables.control.queryLong("SELECT COUNT(*) FROM " + fleet.table("sweep")
+          + " WHERE final AND copy_from = from_mark"), "the final sweep, after the flip, copies"
+          + " no trailing window back over rows the application may have changed since");
+      assertEquals(0, tables.control.queryLong("SELECT COUNT(*) FROM " + fleet.table("range_task")
+          + " r JOIN " + fleet.table("sweep") + " s ON s.migration_id = r.migration_id AND"
+          + " s.sweep = r.sweep WHERE s.final AND r.lo < s.from_mark"));
       assertLateRowsAreFlaggedAndKept();
       assertNull(reader.violation.get(), "the reader never missed a row nor saw one twice");
       System.out.printf("timeline a: application wrote %,d rows (%,d to the old table); %,d"
