@@ -32,7 +32,7 @@ public final class DryRun {
    */
   public static void copyAndVerify(Connection src, Connection dst, TablePair tables,
       TableChecksum.Hash hash) {
-    var columns = tables.mapping().columns();
+    var columns = tables.mapping().verified();
     select(src, "source", "the copy's read", tables.copySql().select());
     select(src, "source", "the verification's checksum",
         TableChecksum.ranged(tables.source(), tables.target(), columns, hash).sql());

@@ -11,14 +11,18 @@ import widen.WidenException;
  * @param primaryKey the primary-key column, the same name on both sides
  * @param columns the copied columns, source spelling and ordinal order, primary key included;
  *     columns generated on both sides are left out, the target computes them itself
+ * @param verified the columns verification compares: the copied ones and those generated on
+ *     both sides, which each server computes from the copied ones, so that a target computing
+ *     one differently (another expression, a narrower type) shows as a difference
  * @param nonNegativeChecks signed source columns whose unsigned target holds them only if the
  *     source has no negative value: the caller must check the data
  */
-public record ColumnMapping(
-    String primaryKey, List<String> columns, List<String> nonNegativeChecks) {
+public record ColumnMapping(String primaryKey, List<String> columns, List<String> verified,
+    List<String> nonNegativeChecks) {
 
   public ColumnMapping {
     columns = List.copyOf(columns);
+    verified = List.copyOf(verified);
     nonNegativeChecks = List.copyOf(nonNegativeChecks);
   }
 
@@ -30,6 +34,7 @@ public record ColumnMapping(
   public static ColumnMapping map(TableShape source, TableShape target) {
     List<String> problems = new ArrayList<>();
     List<String> columns = new ArrayList<>();
+    List<String> verified = new ArrayList<>();
     List<String> nonNegative = new ArrayList<>();
     if (!source.primaryKey().equalsIgnoreCase(target.primaryKey())) {
       problems.add("primary key is " + source.primaryKey() + " in source but "
@@ -46,7 +51,10 @@ public record ColumnMapping(
       Optional<String> problem = problem(s, t);
       if (problem.isPresent()) {
         problems.add(problem.get());
-      } else if (!(s.generated() && t.generated())) {
+        continue;
+      }
+      verified.add(s.name());
+      if (!(s.generated() && t.generated())) {
         columns.add(s.name());
         if (TypeCompatibility.needsNonNegativeCheck(s, t)) {
           nonNegative.add(s.name());
@@ -64,7 +72,7 @@ public record ColumnMapping(
           + ": widen the target columns (ALTER TABLE ... MODIFY)"
           + " or use --create-target on an empty target database");
     }
-    return new ColumnMapping(source.primaryKey(), columns, nonNegative);
+    return new ColumnMapping(source.primaryKey(), columns, verified, nonNegative);
   }
 
   private static Optional<String> problem(Column s, Column t) {

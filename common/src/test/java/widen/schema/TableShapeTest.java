@@ -224,5 +224,7 @@ class TableShapeTest {
     ColumnMapping mapping =
         ColumnMapping.map(sourceShape, TableShape.introspect(c, "target", target, "g"));
     assertEquals(List.of("id", "a"), mapping.columns());
+    assertEquals(List.of("id", "a", "b"), mapping.verified(), "b is computed on each side, and"
+        + " compared");
   }
 }

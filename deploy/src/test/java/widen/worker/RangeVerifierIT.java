@@ -32,11 +32,12 @@ class RangeVerifierIT {
   private HikariDataSource target;
   private TablePair pair;
   private RangeCopier copier;
+  private WidenConfig config;
 
   @BeforeEach
   void setUp() throws Exception {
     tables = Csmh.create("verify", 5_000, true);
-    WidenConfig config = WidenConfig.of(TestServices.config("verify", tables.source,
+    config = WidenConfig.of(TestServices.config("verify", tables.source,
         CsmhFixture.SOURCE_TABLE, tables.target, TARGET, tables.control));
     source = Databases.pool(config.source(), 2, "test-source");
     target = Databases.pool(config.target(), 2, "test-target");
@@ -78,6 +79,33 @@ class RangeVerifierIT {
     assertEquals(Verdict.REPAIRED, v.verdict(), v.note());
     assertTrue(v.note().startsWith("re-copied; before repair: source 5006 rows"), v.note());
     assertEquals(tables.sourceSum(), tables.targetSum());
+  }
+
+  /**
+   * A column generated on both sides is not copied (the target computes it), but it is compared:
+   * a target that computes it differently differs, which no re-copy can repair, and says why.
+   */
+  @Test
+  void aColumnTheTargetGeneratesDifferentlyIsAMismatch() throws Exception {
+    tables.source.execute("ALTER TABLE " + CsmhFixture.SOURCE_TABLE + " ADD COLUMN g BIGINT AS"
+        + " (student_module_id * 2) VIRTUAL");
+    tables.target.execute("ALTER TABLE " + TARGET + " ADD COLUMN g BIGINT AS"
+        + " (student_module_id * 2) VIRTUAL");
+    pair = inspect();
+    assertEquals(Verdict.MATCH, verify(false).verdict(), "computed alike: equal");
+    tables.target.execute("ALTER TABLE " + TARGET + " MODIFY COLUMN g BIGINT AS"
+        + " (student_module_id * 3) VIRTUAL");
+    pair = inspect();
+    RangeVerdict v = verify(false);
+    assertEquals(Verdict.MISMATCH, v.verdict(), v.note());
+    assertTrue(v.note().contains("does the target compute its generated g differently?"),
+        v.note());
+  }
+
+  private TablePair inspect() throws Exception {
+    try (Connection s = source.getConnection(); Connection t = target.getConnection()) {
+      return TablePair.inspect(s, t, config.source(), config.target());
+    }
   }
 
   @Test

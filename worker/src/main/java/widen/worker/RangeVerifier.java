@@ -53,13 +53,15 @@ public final class RangeVerifier {
   private final String sourceIds;
   private final String targetIds;
   private final String deleteSql;
+  /** Why a difference could survive a re-copy, for the MISMATCH note. */
+  private final String unrepairable;
 
   /** {@code hash} must be one both servers have: {@link TableChecksum.Hash#bestFor}. */
   public RangeVerifier(DataSource source, DataSource target, TablePair tables, RangeCopier copier,
       boolean deleteExtra, TableChecksum.Hash hash) {
     this.source = source;
     this.target = target;
-    List<String> columns = tables.mapping().columns();
+    List<String> columns = tables.mapping().verified();
     this.sourceSum = TableChecksum.ranged(tables.source(), tables.target(), columns, hash);
     this.targetSum = TableChecksum.ranged(tables.target(), tables.source(), columns, hash);
     this.copier = copier;
@@ -68,6 +70,11 @@ public final class RangeVerifier {
         tables.source().primaryKey());
     this.targetIds = idsSql(tables.target().database(), tables.target().table(),
         tables.target().primaryKey());
+    List<String> generated = columns.stream()
+        .filter(c -> !tables.mapping().columns().contains(c)).toList();
+    this.unrepairable = generated.isEmpty() ? "is the source being updated?" : "is the source"
+        + " being updated, or does the target compute its generated " + String.join(", ", generated)
+        + " differently?";
     this.deleteSql = "DELETE FROM " + Sql.quote(tables.target().database(), tables.target().table())
         + " WHERE " + Sql.quote(tables.target().primaryKey()) + " = ?";
   }
@@ -90,8 +97,8 @@ public final class RangeVerifier {
     TreeSet<Long> extra = new TreeSet<>(ids(target, targetIds, range));
     extra.removeAll(ids(source, sourceIds, range));
     if (extra.isEmpty()) {
-      return new RangeVerdict(Verdict.MISMATCH, src, dst, "still different after a re-copy (is"
-          + " the source being updated?): source " + src + ", target " + dst);
+      return new RangeVerdict(Verdict.MISMATCH, src, dst, "still different after a re-copy ("
+          + unrepairable + "): source " + src + ", target " + dst);
     }
     String which = extra.size() + " target rows the source does not have (ids "
         + extra.stream().limit(IDS_SHOWN).map(String::valueOf).collect(Collectors.joining(", "))
