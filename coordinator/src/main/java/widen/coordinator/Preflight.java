@@ -93,6 +93,7 @@ public final class Preflight {
     List<String> warnings = new ArrayList<>();
     AutoIncLock.warning(dst, tables.target()).ifPresent(warnings::add);
     sweepWarning(tables.source()).ifPresent(warnings::add);
+    warnings.addAll(timestampWarnings(tables));
     return new Checked(tables, bounds, warnings);
   }
 
@@ -111,6 +112,21 @@ public final class Preflight {
         + " delta sweeps find only rows above the last high-water mark, so a row written later"
         + " with a lower id reaches the new table only if verification has yet to reach its"
         + " range; start only if new rows always take ids above every existing one");
+  }
+
+  /**
+   * A TIMESTAMP is stored in UTC and shown in the session's time zone; a DATETIME is shown as
+   * stored. widen's sessions run in UTC, so a TIMESTAMP copied into a DATETIME keeps UTC's wall
+   * clock: equal to widen's eyes, shifted to an application whose sessions use another zone.
+   */
+  static List<String> timestampWarnings(TablePair tables) {
+    return tables.mapping().columns().stream()
+        .filter(c -> tables.source().column(c).dataType().equals("timestamp")
+            && tables.target().column(c).dataType().equals("datetime"))
+        .map(c -> "column " + c + " is a TIMESTAMP in the source and a DATETIME in the target:"
+            + " values arrive as UTC wall-clock times, which an application whose database"
+            + " sessions are not in UTC will read shifted; keep it a TIMESTAMP unless they are")
+        .toList();
   }
 
   private static void createTarget(Connection src, Connection dst, TableShape s, DbEndpoint target)

@@ -65,6 +65,18 @@ class PlanCommandIT {
   }
 
   @Test
+  void aTimestampWidenedIntoADatetimeIsWarnedAbout() throws Exception {
+    String warning = "column seen is a TIMESTAMP in the source and a DATETIME in the target";
+    tables.source.execute("ALTER TABLE " + CsmhFixture.SOURCE_TABLE + " ADD seen DATETIME NULL");
+    tables.target.execute("ALTER TABLE " + CsmhFixture.TARGET_TABLE + " ADD seen DATETIME NULL");
+    assertFalse(run("plan").contains(warning));
+    tables.source.execute("ALTER TABLE " + CsmhFixture.SOURCE_TABLE
+        + " MODIFY seen TIMESTAMP NULL");
+    assertTrue(run("plan").contains("warning: " + warning), "an application outside UTC would"
+        + " read its times shifted");
+  }
+
+  @Test
   void createTargetWidensTheIdOfAMissingTable() throws Exception {
     tables.target.execute("DROP TABLE " + CsmhFixture.TARGET_TABLE);
     Preflight.Checked checked = Preflight.run(WidenConfig.of(config), true);
