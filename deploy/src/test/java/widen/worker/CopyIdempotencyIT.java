@@ -3,6 +3,7 @@ package widen.worker;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.zaxxer.hikari.HikariDataSource;
 import java.sql.Connection;
@@ -90,6 +91,25 @@ class CopyIdempotencyIT {
         + " WHERE id = 2147483640 AND version = '' AND state = ''"), "empty strings stay empty");
     assertEquals(1, tables.target.queryLong("SELECT COUNT(*) FROM " + CsmhFixture.TARGET_TABLE
         + " WHERE id = 0 AND state LIKE '%\uD83D\uDE00%'"), "4-byte characters kept");
+  }
+
+  /**
+   * Rows just under the batch's byte limit, then one nearly as long as max_allowed_packet: put
+   * on top of the batch, that row made a statement longer than the packet, refused on every
+   * attempt. It goes in a statement of its own, and the range copies.
+   */
+  @Test
+  void aLargeRowAfterABatchStillFitsInAPacket() throws Exception {
+    long packet = tables.target.queryLong("SELECT @@max_allowed_packet");
+    assumeTrue(packet >= 8L << 20 && packet <= 64L << 20, "a row of the packet's size fits here");
+    long small = (RangeCopier.BATCH_BYTES - 100_000) / 3;
+    tables.source.execute("UPDATE " + CsmhFixture.SOURCE_TABLE + " SET state = REPEAT('s', "
+        + small + ") WHERE id IN (1, 2, 3)");
+    tables.source.execute("UPDATE " + CsmhFixture.SOURCE_TABLE + " SET state = REPEAT('b', "
+        + (packet - (2L << 20)) + ") WHERE id = 4");
+    IdRange first = new IdRange(0, 4);
+    assertEquals(4, copier.copy(first));
+    assertEquals(tables.sourceSum(first), tables.targetSum(first));
   }
 
   @Test

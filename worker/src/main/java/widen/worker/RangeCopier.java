@@ -263,11 +263,20 @@ public final class RangeCopier {
       try (ResultSet rs = read.executeQuery()) {
         while (rs.next()) {
           byte[][] row = new byte[columns][];
+          long rowBytes = 0;
           for (int i = 0; i < columns; i++) {
             row[i] = rs.getBytes(i + 1);
-            pendingBytes += row[i] == null ? 1 : row[i].length;
+            rowBytes += row[i] == null ? 1 : row[i].length;
+          }
+          // A large row goes in a statement of its own, not on top of a batch: the statement
+          // is one packet, and a 14 MiB value after 3.9 MiB of other rows passed
+          // max_allowed_packet's 16 MiB on every attempt, where alone it fits.
+          if (!pending.isEmpty() && pendingBytes + rowBytes > BATCH_BYTES) {
+            write(server, full, pending);
+            pendingBytes = 0;
           }
           pending.add(row);
+          pendingBytes += rowBytes;
           rows++;
           if (pending.size() == upsertRows || pendingBytes >= BATCH_BYTES) {
             write(server, full, pending);
