@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.OptionalLong;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import widen.db.MysqlErrors;
@@ -30,11 +31,19 @@ import widen.sql.Sql;
 final class HighWaterMark {
   private static final Logger log = LoggerFactory.getLogger(HighWaterMark.class);
   private static final long POLL_MS = 200;
+  /** A little over the 100 ms without a reader after which InnoDB refills INNODB_TRX. */
+  private static final long REFILL_NS = TimeUnit.MILLISECONDS.toNanos(110);
 
   private final String maxSql;
   private final String countSql;
   private final long warnAfterMs;
   private boolean warnedNoPrivilege;
+  /** When this session last read INNODB_TRX (System.nanoTime). */
+  private long lastLook = System.nanoTime() - REFILL_NS;
+  /** Numbers each read's token, which tells its own list of open transactions. */
+  private final AtomicLong reads = new AtomicLong();
+  /** The trx_started of the last read's own transaction, as INNODB_TRX showed it, or null. */
+  private String previousStarted;
 
   HighWaterMark(String database, String table, String primaryKey, int warnAfterSeconds) {
     String t = Sql.quote(database, table);
@@ -86,12 +95,26 @@ final class HighWaterMark {
    * the read, so it shows every transaction still open from before. Those are waited for, each
    * known by its thread and start time (its trx_id changes when a read-only transaction first
    * writes), until a fresh list shows none of them.
+   *
+   * <p>An old list may still show this session's previous transaction, on the same thread. A
+   * list shows the current one if it shows this thread with another start time than the
+   * previous one's, or, since start times have whole seconds, with this read's own token in its
+   * query: InnoDB fills the list during a query and records each thread's statement, so a list
+   * filled by this read's own query holds the token.
    */
   OptionalLong read(Connection src) throws SQLException, InterruptedException {
+    // InnoDB refills the list only after 100 ms without a reader: this session's last look (the
+    // previous read's) must be that far back, or the first look sees the old list and the next
+    // comes a poll later, by when more transactions may have begun. The wait comes before the
+    // mark, so the transactions it lets begin are not waited for.
+    long sinceLastLook = System.nanoTime() - lastLook;
+    if (sinceLastLook < REFILL_NS) {
+      TimeUnit.NANOSECONDS.sleep(REFILL_NS - sinceLastLook);
+    }
     OptionalLong mark = max(src);
     execute(src, "START TRANSACTION WITH CONSISTENT SNAPSHOT");
     try {
-      awaitOpenAtMark(src);
+      previousStarted = awaitOpenAtMark(src, "widen-hwm-" + reads.incrementAndGet());
       return mark;
     } finally {
       execute(src, "ROLLBACK");
@@ -99,26 +122,49 @@ final class HighWaterMark {
   }
 
   /**
-   * Waits until every transaction open when this session's own began has ended; at once when
-   * the user may not see them (no PROCESS).
+   * As {@link #read}, for the final sweep, after which no sweep looks above its mark. A
+   * transaction open at the read may hold an id above the mark (allocated after the largest
+   * committed one), which {@link #read} leaves to the next sweep; for the final sweep there is
+   * none, and its row, committed during the wait, would be lost. So the mark is read again, and
+   * waited for again, until two reads in a row agree: every transaction open at the last read has
+   * ended and no row came above its mark meanwhile.
    */
-  private void awaitOpenAtMark(Connection src) throws SQLException, InterruptedException {
+  OptionalLong readSettled(Connection src) throws SQLException, InterruptedException {
+    OptionalLong mark = read(src);
+    while (true) {
+      OptionalLong again = read(src);
+      if (again.equals(mark)) {
+        return mark;
+      }
+      log.info("rows were committed above the high-water mark {} while its transactions were"
+          + " waited for: reading it again ({})", mark, again);
+      mark = again;
+    }
+  }
+
+  /**
+   * Waits until every transaction open when this session's own began has ended; at once when
+   * the user may not see them (no PROCESS). Returns our transaction's trx_started, or null.
+   */
+  private String awaitOpenAtMark(Connection src, String token)
+      throws SQLException, InterruptedException {
     long started = System.currentTimeMillis();
     long nextWarning = started + warnAfterMs;
     Set<String> waitingFor = null;
     while (true) {
-      OpenTransactions now = openTransactions(src);
+      OpenTransactions now = openTransactions(src, token);
+      lastLook = System.nanoTime();
       if (now == null) {
-        return;
+        return null;
       }
-      if (now.includesOurs()) {
+      if (now.ours() != null && (!now.ours().equals(previousStarted) || now.oursHasToken())) {
         if (waitingFor == null) {
           waitingFor = new LinkedHashSet<>(now.others());
         } else {
           waitingFor.retainAll(now.others());
         }
         if (waitingFor.isEmpty()) {
-          return;
+          return now.ours();
         }
       }
       if (System.currentTimeMillis() >= nextWarning) {
@@ -142,26 +188,29 @@ final class HighWaterMark {
   }
 
   /**
-   * The transactions INNODB_TRX lists: whether ours is among them (the list is newer than our
-   * transaction), and every other, each as its thread and start time. Null when the user lacks
+   * The transactions INNODB_TRX lists: our thread's start time, if it is among them, and every
+   * other, each as its thread and start time. Null when the user lacks
    * PROCESS, which the coordinator requires at start ({@code Privileges.requireProcess}); lost
    * since, only the trailing window and verification are the net.
    */
-  private OpenTransactions openTransactions(Connection src) throws SQLException {
+  private OpenTransactions openTransactions(Connection src, String token) throws SQLException {
+    // The token is a literal of the statement (a comment might be stripped on the way).
     try (PreparedStatement ps = src.prepareStatement("SELECT trx_mysql_thread_id,"
-        + " trx_started, trx_mysql_thread_id = CONNECTION_ID() FROM"
-        + " information_schema.INNODB_TRX");
+        + " trx_started, trx_mysql_thread_id = CONNECTION_ID(), LOCATE('" + token + "',"
+        + " trx_query) > 0 FROM information_schema.INNODB_TRX");
         ResultSet rs = ps.executeQuery()) {
-      boolean ours = false;
+      String ours = null;
+      boolean tokenSeen = false;
       List<String> others = new ArrayList<>();
       while (rs.next()) {
         if (rs.getBoolean(3)) {
-          ours = true;
+          ours = rs.getString(2);
+          tokenSeen = rs.getBoolean(4);
         } else {
           others.add("thread " + rs.getLong(1) + " since " + rs.getString(2));
         }
       }
-      return new OpenTransactions(ours, others);
+      return new OpenTransactions(ours, tokenSeen, others);
     } catch (SQLException e) {
       if (e.getErrorCode() != MysqlErrors.SPECIFIC_ACCESS_DENIED) {
         throw e;
@@ -176,7 +225,7 @@ final class HighWaterMark {
     }
   }
 
-  private record OpenTransactions(boolean includesOurs, List<String> others) {}
+  private record OpenTransactions(String ours, boolean oursHasToken, List<String> others) {}
 
   private static void execute(Connection src, String sql) throws SQLException {
     try (Statement st = src.createStatement()) {

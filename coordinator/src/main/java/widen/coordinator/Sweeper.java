@@ -40,7 +40,7 @@ final class Sweeper {
   /** Plans the sweep after {@code previous}; returns the next free range id. */
   int plan(Connection src, Sweep previous, boolean isFinal, int firstRangeId)
       throws SQLException, IOException, InterruptedException, TimeoutException {
-    OptionalLong read = marks.read(src);
+    OptionalLong read = isFinal ? marks.readSettled(src) : marks.read(src);
     long mark = Math.max(previous.mark(), read.orElse(previous.mark()));
     long rowsNew = mark > previous.mark() ? marks.count(src, previous.mark(), mark) : 0;
     long floor = ledger.sweeps().get(0).fromMark();

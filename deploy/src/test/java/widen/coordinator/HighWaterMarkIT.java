@@ -119,6 +119,32 @@ class HighWaterMarkIT {
     }
   }
 
+  /**
+   * A transaction holding id 11 while 10 is the largest committed: a sweep's mark is 10 and
+   * id 11 is the next sweep's. The final sweep has no next one, so its mark is read again after
+   * the wait, until two reads agree: 11 (found by timeline A of MigrationLifecycleIT, whose
+   * application commits a row in the old table 1.5 s after the flip).
+   */
+  @Test
+  void theFinalMarkTakesInARowCommittedAboveItDuringTheWait() throws Exception {
+    HighWaterMark marks = new HighWaterMark(db.name(), "t", "id", 1);
+    try (Connection holder = db.connect(); Connection reader = db.connect()) {
+      holder.setAutoCommit(false);
+      holder.createStatement().execute("INSERT INTO t (v) VALUES (11)");
+      Future<OptionalLong> sweep = pool.submit(() -> marks.read(reader));
+      Thread.sleep(1_000);
+      holder.commit();
+      assertEquals(10, sweep.get(30, TimeUnit.SECONDS).getAsLong(), "11 is the next sweep's");
+
+      holder.createStatement().execute("INSERT INTO t (v) VALUES (12)");
+      Future<OptionalLong> last = pool.submit(() -> marks.readSettled(reader));
+      Thread.sleep(1_000);
+      assertFalse(last.isDone(), "waiting for the transaction holding id 12");
+      holder.commit();
+      assertEquals(12, last.get(30, TimeUnit.SECONDS).getAsLong(), "and 12 is in the final mark");
+    }
+  }
+
   @Test
   void withNoOpenTransactionTheMarkIsImmediate() throws Exception {
     HighWaterMark marks = new HighWaterMark(db.name(), "t", "id", 1);
