@@ -2,6 +2,7 @@ package widen.worker;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
@@ -110,6 +111,19 @@ class CopyIdempotencyIT {
     IdRange first = new IdRange(0, 4);
     assertEquals(4, copier.copy(first));
     assertEquals(tables.sourceSum(first), tables.targetSum(first));
+  }
+
+  /**
+   * A range handed to another worker during its copy (this worker's broker connection dropped)
+   * is rolled back at the end, not committed: committed late, rows read before the other
+   * worker's newer copy would overwrite it.
+   */
+  @Test
+  void aCopyNoLongerHeldAtItsEndCommitsNothing() throws Exception {
+    assertThrows(RangeCopier.LeaseLost.class, () -> copier.copyTimed(ALL, () -> false));
+    assertEquals(0, tables.target.queryLong("SELECT COUNT(*) FROM "
+        + CsmhFixture.TARGET_TABLE));
+    assertEquals(5_006, copier.copyTimed(ALL, () -> true).rows(), "the copier goes on");
   }
 
   @Test

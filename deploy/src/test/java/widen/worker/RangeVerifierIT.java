@@ -1,6 +1,7 @@
 package widen.worker;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.zaxxer.hikari.HikariDataSource;
@@ -106,6 +107,17 @@ class RangeVerifierIT {
     try (Connection s = source.getConnection(); Connection t = target.getConnection()) {
       return TablePair.inspect(s, t, config.source(), config.target());
     }
+  }
+
+  /** A repair is a copy too: not committed once the range has been handed to another worker. */
+  @Test
+  void aRepairNoLongerHeldCommitsNothing() throws Exception {
+    tables.target.execute("DELETE FROM " + TARGET + " WHERE id = 2147483643");
+    RangeVerifier verifier = new RangeVerifier(source, target, pair, copier, false,
+        TableChecksum.Hash.CRC32_PAIR);
+    assertThrows(RangeCopier.LeaseLost.class, () -> verifier.verify(ALL, () -> false));
+    assertEquals(0, tables.target.queryLong("SELECT COUNT(*) FROM " + TARGET
+        + " WHERE id = 2147483643"), "the row is still missing: nothing was committed");
   }
 
   @Test

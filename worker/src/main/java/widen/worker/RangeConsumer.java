@@ -8,6 +8,8 @@ import com.rabbitmq.client.ShutdownSignalException;
 import java.io.IOException;
 import java.sql.SQLException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
@@ -47,6 +49,8 @@ final class RangeConsumer extends DefaultConsumer {
   private final ThrottleGate gate;
   private final WorkerMetrics metrics;
   private volatile boolean busy;
+  /** Counts the channel's shutdowns: a delivery is this worker's while the count is unchanged. */
+  private final AtomicLong lost = new AtomicLong();
   private volatile boolean stopping;
 
   RangeConsumer(Channel channel, RangeCopier copier, RangeVerifier verifier, Topology topology,
@@ -124,8 +128,14 @@ final class RangeConsumer extends DefaultConsumer {
       MDC.put("range", Integer.toString(task.rangeId()));
       metrics.started(workerId, task);
       RangeResult result = null;
+      long lease = lost.get();
       try {
-        result = run(task);
+        result = run(task, () -> lost.get() == lease);
+      } catch (RangeCopier.LeaseLost handedOn) {
+        // Unacknowledged: the broker gave the task to another worker when this channel dropped.
+        log.warn("migration={} range={} {}: this worker lost the broker meanwhile, worker={}",
+            migrationId, task.rangeId(), handedOn.getMessage(), workerId);
+        return;
       } finally {
         MDC.remove("range");
         metrics.finished(workerId, task, result);
@@ -147,20 +157,29 @@ final class RangeConsumer extends DefaultConsumer {
     }
   }
 
-  private RangeResult run(RangeTask task) throws InterruptedException {
+  /**
+   * The channel went down (the connection dropped, or the channel closed): every delivery in
+   * hand is the broker's again, and will be handed out anew. A copy begun before must not commit.
+   */
+  @Override
+  public void handleShutdownSignal(String consumerTag, ShutdownSignalException sig) {
+    lost.incrementAndGet();
+  }
+
+  private RangeResult run(RangeTask task, BooleanSupplier held) throws InterruptedException {
     long started = System.currentTimeMillis();
     long unreachableSince = 0;
     int conflicts = 0;
     for (int tries = 1; ; tries++) {
       try {
         if (task.kind() == RangeTask.Kind.VERIFY) {
-          RangeVerdict v = verifier.verify(task.range());
+          RangeVerdict v = verifier.verify(task.range(), held);
           log.info("migration={} range={} {} verified {} rows={} ms={} worker={}{}", migrationId,
               task.rangeId(), task.range(), v.verdict(), v.source().rows(),
               System.currentTimeMillis() - started, workerId, v.note() == null ? "" : ": " + v.note());
           return RangeResult.verified(task, v, workerId, started);
         }
-        RangeCopier.Copied copied = copier.copyTimed(task.range());
+        RangeCopier.Copied copied = copier.copyTimed(task.range(), held);
         log.info("migration={} range={} {} copied rows={} ms={} worker={}{}", migrationId,
             task.rangeId(), task.range(), copied.rows(), System.currentTimeMillis() - started,
             workerId, copied.turnWaitMillis() > 0 ? " turn_wait_ms=" + copied.turnWaitMillis()
@@ -187,6 +206,8 @@ final class RangeConsumer extends DefaultConsumer {
         log.info("migration={} range={} transient error, retry in {} ms: {}", migrationId,
             task.rangeId(), wait, error);
         TimeUnit.MILLISECONDS.sleep(wait);
+      } catch (RangeCopier.LeaseLost e) {
+        throw e; // not a failure of the range: no result at all (handleDelivery)
       } catch (RuntimeException e) {
         log.warn("migration={} range={} failed: {}", migrationId, task.rangeId(), e.toString());
         return RangeResult.failure(task, workerId, started, e.toString());

@@ -10,6 +10,7 @@ import java.sql.Statement;
 import java.sql.Types;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.BooleanSupplier;
 import com.mysql.cj.conf.PropertyKey;
 import com.mysql.cj.jdbc.JdbcConnection;
 import com.mysql.cj.jdbc.JdbcStatement;
@@ -104,18 +105,54 @@ public final class RangeCopier {
    * ones once). Commits before returning.
    */
   public long copy(IdRange range) throws SQLException {
-    return copyTimed(range).rows();
+    return copyTimed(range, HELD).rows();
+  }
+
+  /** As {@link #copy}, committed only if {@code held} still says the range is this worker's. */
+  long copy(IdRange range, BooleanSupplier held) throws SQLException {
+    return copyTimed(range, held).rows();
+  }
+
+  /** For a copy no one else can be handed meanwhile (tests, the bench's loop). */
+  static final BooleanSupplier HELD = () -> true;
+
+  /**
+   * The range was handed to another worker while this one copied it (its broker connection
+   * dropped, so the broker gave the task out again): the copy is rolled back, not committed. A
+   * copy committed late could put rows read before another worker's newer copy, and even its
+   * verification, back over them.
+   */
+  public static final class LeaseLost extends RuntimeException {
+    LeaseLost(IdRange range) {
+      super("range " + range + " was handed to another worker during its copy: rolled back");
+    }
+  }
+
+  /** Throws {@link LeaseLost} unless {@code held}: the last thing before a commit. */
+  static void checkHeld(BooleanSupplier held, IdRange range) {
+    if (!held.getAsBoolean()) {
+      throw new LeaseLost(range);
+    }
   }
 
   /** As {@link #copy}, and says how long the range waited for its turn. */
   public Copied copyTimed(IdRange range) throws SQLException {
+    return copyTimed(range, HELD);
+  }
+
+  /**
+   * As {@link #copy}, and says how long the range waited for its turn; committed only if {@code
+   * held} still says the range is this worker's ({@link LeaseLost} otherwise).
+   */
+  public Copied copyTimed(IdRange range, BooleanSupplier held) throws SQLException {
     if (method == CopyMethod.PUSHDOWN) {
-      return pushDown(range);
+      return pushDown(range, held);
     }
     try (Connection src = source.getConnection(); Connection dst = target.getConnection()) {
       dst.setAutoCommit(false);
       try {
         long rows = method == CopyMethod.LOAD ? load(src, dst, range) : upsert(src, dst, range);
+        checkHeld(held, range);
         dst.commit();
         return new Copied(rows, 0);
       } catch (SQLException | RuntimeException e) {
@@ -141,17 +178,17 @@ public final class RangeCopier {
     }
   }
 
-  private Copied pushDown(IdRange range) throws SQLException {
+  private Copied pushDown(IdRange range, BooleanSupplier held) throws SQLException {
     try (Connection dst = target.getConnection()) {
       if (turn == null) {
-        return new Copied(pushDown(dst, range), 0);
+        return new Copied(pushDown(dst, range, held), 0);
       }
       long asked = System.currentTimeMillis();
       turn.take(dst);
       long waited = System.currentTimeMillis() - asked;
       boolean given = false;
       try {
-        long rows = pushDown(dst, range);
+        long rows = pushDown(dst, range, held);
         given = turn.give(dst);
         return new Copied(rows, waited);
       } finally {
@@ -163,7 +200,8 @@ public final class RangeCopier {
     }
   }
 
-  private long pushDown(Connection dst, IdRange range) throws SQLException {
+  private long pushDown(Connection dst, IdRange range, BooleanSupplier held)
+      throws SQLException {
     int isolation = dst.getTransactionIsolation();
     // READ COMMITTED reads the source rows from a snapshot without shared locks (under row or
     // mixed binary logging), so the application's writes to the old table are not held up.
@@ -173,6 +211,7 @@ public final class RangeCopier {
       ps.setLong(1, range.lo());
       ps.setLong(2, range.hi());
       long rows = ps.executeUpdate();
+      checkHeld(held, range);
       dst.commit();
       return rows;
     } catch (SQLException | RuntimeException e) {

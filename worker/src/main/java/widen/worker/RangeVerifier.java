@@ -10,6 +10,7 @@ import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutorService;
+import java.util.function.BooleanSupplier;
 import java.util.concurrent.Executors;
 import java.util.stream.Collectors;
 import javax.sql.DataSource;
@@ -80,6 +81,14 @@ public final class RangeVerifier {
   }
 
   public RangeVerdict verify(IdRange range) throws SQLException {
+    return verify(range, RangeCopier.HELD);
+  }
+
+  /**
+   * As {@link #verify(IdRange)}; a repair (a re-copy, a delete) is committed only if {@code held}
+   * still says the range is this worker's ({@link RangeCopier.LeaseLost} otherwise).
+   */
+  RangeVerdict verify(IdRange range, BooleanSupplier held) throws SQLException {
     Sum[] both = sums(range);
     Sum src = both[0];
     Sum dst = both[1];
@@ -87,7 +96,7 @@ public final class RangeVerifier {
       return new RangeVerdict(Verdict.MATCH, src, dst, null);
     }
     String before = "before repair: source " + src + ", target " + dst;
-    copier.copy(range);
+    copier.copy(range, held);
     both = sums(range);
     src = both[0];
     dst = both[1];
@@ -107,6 +116,7 @@ public final class RangeVerifier {
       return new RangeVerdict(Verdict.MISMATCH, src, dst, which
           + ": delete them, or set verify.delete_extra=true and retry the range");
     }
+    RangeCopier.checkHeld(held, range);
     delete(extra);
     src = sum(source, sourceSum, range);
     dst = sum(target, targetSum, range);
