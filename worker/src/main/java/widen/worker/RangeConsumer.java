@@ -70,6 +70,11 @@ final class RangeConsumer extends DefaultConsumer {
 
   /** Starts consuming: confirms on, one unacknowledged task at a time. */
   void start() throws IOException {
+    // The channel went down (the connection dropped, or the channel closed): every delivery in
+    // hand is the broker's again, to be handed out anew, and a copy begun before must not
+    // commit. A listener, not handleShutdownSignal: the client calls a consumer's methods one
+    // at a time, so that one would wait for the very copy it has to stop.
+    getChannel().addShutdownListener(cause -> lost.incrementAndGet());
     getChannel().confirmSelect();
     getChannel().basicQos(1);
     getChannel().basicConsume(topology.tasks(), false, workerId, this);
@@ -155,15 +160,6 @@ final class RangeConsumer extends DefaultConsumer {
     } finally {
       busy = false;
     }
-  }
-
-  /**
-   * The channel went down (the connection dropped, or the channel closed): every delivery in
-   * hand is the broker's again, and will be handed out anew. A copy begun before must not commit.
-   */
-  @Override
-  public void handleShutdownSignal(String consumerTag, ShutdownSignalException sig) {
-    lost.incrementAndGet();
   }
 
   private RangeResult run(RangeTask task, BooleanSupplier held) throws InterruptedException {
