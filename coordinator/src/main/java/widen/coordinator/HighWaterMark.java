@@ -112,6 +112,9 @@ final class HighWaterMark {
       TimeUnit.NANOSECONDS.sleep(REFILL_NS - sinceLastLook);
     }
     OptionalLong mark = max(src);
+    // Begun at once, whatever the server's default level: under READ COMMITTED a server may
+    // take WITH CONSISTENT SNAPSHOT as a no-op and begin the transaction only at its first read.
+    execute(src, "SET TRANSACTION ISOLATION LEVEL REPEATABLE READ");
     execute(src, "START TRANSACTION WITH CONSISTENT SNAPSHOT");
     try {
       previousStarted = awaitOpenAtMark(src, "widen-hwm-" + reads.incrementAndGet());

@@ -104,6 +104,10 @@ public final class OldTableCleanup {
         + tpk + " > ? AND " + tpk + " <= ?";
     long total = 0;
     long after = Long.MIN_VALUE;
+    // REPEATABLE READ whatever the server's default: its locking read also locks the gaps
+    // between the batch's rows, so no row can be inserted into the range the DELETE then covers
+    // (READ COMMITTED locks the rows alone).
+    src.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
     src.setAutoCommit(!delete);
     try {
       for (List<Long> ids; !(ids = Jdbc.longs(src, take, after, finalMark)).isEmpty(); ) {
