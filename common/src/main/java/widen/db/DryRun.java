@@ -32,12 +32,10 @@ public final class DryRun {
    */
   public static void copyAndVerify(Connection src, Connection dst, TablePair tables,
       TableChecksum.Hash hash) {
-    var columns = tables.mapping().verified();
+    TableChecksum.Sides sums = TableChecksum.ranged(tables, hash);
     select(src, "source", "the copy's read", tables.copySql().select());
-    select(src, "source", "the verification's checksum",
-        TableChecksum.ranged(tables.source(), tables.target(), columns, hash).sql());
-    select(dst, "target", "the verification's checksum",
-        TableChecksum.ranged(tables.target(), tables.source(), columns, hash).sql());
+    select(src, "source", "the verification's checksum", sums.source().sql());
+    select(dst, "target", "the verification's checksum", sums.target().sql());
   }
 
   /** The pushed-down copy, on the target's connection {@code dst}, rolled back. */

@@ -10,6 +10,7 @@ import java.util.Objects;
 import java.util.stream.Collectors;
 import widen.range.IdRange;
 import widen.schema.Column;
+import widen.schema.TablePair;
 import widen.schema.TableShape;
 import widen.sql.Sql;
 
@@ -152,6 +153,19 @@ public final class TableChecksum {
     String pk = Sql.quote(table.primaryKey());
     return new TableChecksum(build(table, other, columns,
         " WHERE " + pk + " > ? AND " + pk + " <= ?", hash), true);
+  }
+
+  /** The two sides of a range comparison, each checksummed against the other's declaration. */
+  public record Sides(TableChecksum source, TableChecksum target) {}
+
+  /**
+   * The range checksums verification compares for {@code tables}: every column it verifies
+   * ({@code ColumnMapping.verified}), on each side, with {@code hash}.
+   */
+  public static Sides ranged(TablePair tables, Hash hash) {
+    List<String> columns = tables.mapping().verified();
+    return new Sides(ranged(tables.source(), tables.target(), columns, hash),
+        ranged(tables.target(), tables.source(), columns, hash));
   }
 
   public String sql() {

@@ -10,13 +10,13 @@ import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Collectors;
 import io.vertx.core.json.JsonObject;
 import widen.WidenException;
 import widen.config.Setting;
 import widen.config.WidenConfig;
 import widen.db.Databases;
 import widen.db.Jdbc;
+import widen.range.IdRange;
 import widen.schema.TableShape;
 import widen.sql.Sql;
 
@@ -37,9 +37,6 @@ import widen.sql.Sql;
  */
 public final class OldTableCleanup {
   public enum Mode { SLOW_DELETE, TRUNCATE }
-
-  /** Missing ids named in a refusal; the rest are counted. */
-  private static final int IDS_SHOWN = 10;
 
   private OldTableCleanup() {}
 
@@ -116,9 +113,8 @@ public final class OldTableCleanup {
         missing.removeAll(Jdbc.longs(dst, present, after, last));
         if (!missing.isEmpty()) {
           throw new WidenException(missing.size() + " rows of the old table with ids in (" + after
-              + ", " + last + "] are not in the new table (ids " + missing.stream()
-              .limit(IDS_SHOWN).map(String::valueOf).collect(Collectors.joining(", "))
-              + (missing.size() > IDS_SHOWN ? ", ..." : "") + "), so the old table was left as it"
+              + ", " + last + "] are not in the new table (ids " + IdRange.sample(missing)
+              + "), so the old table was left as it"
               + " is from there (" + (delete ? total + " rows deleted before them" : "nothing"
               + " deleted") + "): copy them into the new table first");
         }

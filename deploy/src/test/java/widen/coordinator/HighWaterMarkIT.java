@@ -21,6 +21,7 @@ import widen.testing.TestDatabase;
  */
 class HighWaterMarkIT {
   private TestDatabase db;
+  private HighWaterMark marks;
   private final ExecutorService pool = Executors.newSingleThreadExecutor();
 
   @BeforeEach
@@ -28,6 +29,7 @@ class HighWaterMarkIT {
     db = TestDatabase.create("hwm");
     db.execute("CREATE TABLE t (id INT NOT NULL AUTO_INCREMENT PRIMARY KEY, v INT)");
     db.execute("INSERT INTO t (id, v) SELECT seq, seq FROM seq_1_to_10");
+    marks = new HighWaterMark(db.name(), "t", "id", 1);
   }
 
   @AfterEach
@@ -38,10 +40,8 @@ class HighWaterMarkIT {
 
   @Test
   void theMarkWaitsForATransactionHoldingAnIdBelowIt() throws Exception {
-    HighWaterMark marks = new HighWaterMark(db.name(), "t", "id", 1);
     try (Connection holder = db.connect(); Connection reader = db.connect()) {
-      holder.setAutoCommit(false);
-      holder.createStatement().execute("INSERT INTO t (v) VALUES (11)");
+      insertUncommitted(holder, 11);
       db.execute("INSERT INTO t (v) VALUES (12)");
       assertEquals(11, marks.count(reader, 0, 12), "id 11 is not visible yet");
 
@@ -63,11 +63,9 @@ class HighWaterMarkIT {
    */
   @Test
   void theWaitDoesNotDependOnTheSessionsTimeZone() throws Exception {
-    HighWaterMark marks = new HighWaterMark(db.name(), "t", "id", 1);
     try (Connection holder = db.connect(); Connection reader = db.connect()) {
       reader.createStatement().execute("SET time_zone = '-05:00'");
-      holder.setAutoCommit(false);
-      holder.createStatement().execute("INSERT INTO t (v) VALUES (11)");
+      insertUncommitted(holder, 11);
       db.execute("INSERT INTO t (v) VALUES (12)");
 
       Future<OptionalLong> mark = pool.submit(() -> marks.read(reader));
@@ -86,7 +84,6 @@ class HighWaterMarkIT {
    */
   @Test
   void aListServedFromAnOldCacheIsNotTrusted() throws Exception {
-    HighWaterMark marks = new HighWaterMark(db.name(), "t", "id", 1);
     AtomicBoolean reading = new AtomicBoolean(true);
     ExecutorService monitor = Executors.newSingleThreadExecutor();
     try (Connection holder = db.connect(); Connection reader = db.connect();
@@ -100,8 +97,7 @@ class HighWaterMarkIT {
         return null;
       });
       Thread.sleep(300); // the list is frozen from here on
-      holder.setAutoCommit(false);
-      holder.createStatement().execute("INSERT INTO t (v) VALUES (11)");
+      insertUncommitted(holder, 11);
       db.execute("INSERT INTO t (v) VALUES (12)");
 
       Future<OptionalLong> mark = pool.submit(() -> marks.read(reader));
@@ -127,16 +123,14 @@ class HighWaterMarkIT {
    */
   @Test
   void theFinalMarkTakesInARowCommittedAboveItDuringTheWait() throws Exception {
-    HighWaterMark marks = new HighWaterMark(db.name(), "t", "id", 1);
     try (Connection holder = db.connect(); Connection reader = db.connect()) {
-      holder.setAutoCommit(false);
-      holder.createStatement().execute("INSERT INTO t (v) VALUES (11)");
+      insertUncommitted(holder, 11);
       Future<OptionalLong> sweep = pool.submit(() -> marks.read(reader));
       Thread.sleep(1_000);
       holder.commit();
       assertEquals(10, sweep.get(30, TimeUnit.SECONDS).getAsLong(), "11 is the next sweep's");
 
-      holder.createStatement().execute("INSERT INTO t (v) VALUES (12)");
+      insertUncommitted(holder, 12);
       Future<OptionalLong> last = pool.submit(() -> marks.readSettled(reader));
       Thread.sleep(1_000);
       assertFalse(last.isDone(), "waiting for the transaction holding id 12");
@@ -147,10 +141,15 @@ class HighWaterMarkIT {
 
   @Test
   void withNoOpenTransactionTheMarkIsImmediate() throws Exception {
-    HighWaterMark marks = new HighWaterMark(db.name(), "t", "id", 1);
     try (Connection reader = db.connect()) {
       assertEquals(10, pool.submit(() -> marks.read(reader)).get(30, TimeUnit.SECONDS)
           .getAsLong());
     }
+  }
+
+  /** Takes the next id for a row of {@code v} in a transaction left open on {@code holder}. */
+  private static void insertUncommitted(Connection holder, int v) throws Exception {
+    holder.setAutoCommit(false);
+    holder.createStatement().execute("INSERT INTO t (v) VALUES (" + v + ")");
   }
 }

@@ -12,7 +12,6 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutorService;
 import java.util.function.BooleanSupplier;
 import java.util.concurrent.Executors;
-import java.util.stream.Collectors;
 import javax.sql.DataSource;
 import widen.range.IdRange;
 import widen.schema.TablePair;
@@ -42,8 +41,6 @@ public final class RangeVerifier {
     t.setDaemon(true);
     return t;
   });
-  /** Extra ids named in a note; the rest are counted. */
-  private static final int IDS_SHOWN = 10;
 
   private final DataSource source;
   private final DataSource target;
@@ -62,16 +59,16 @@ public final class RangeVerifier {
       boolean deleteExtra, TableChecksum.Hash hash) {
     this.source = source;
     this.target = target;
-    List<String> columns = tables.mapping().verified();
-    this.sourceSum = TableChecksum.ranged(tables.source(), tables.target(), columns, hash);
-    this.targetSum = TableChecksum.ranged(tables.target(), tables.source(), columns, hash);
+    TableChecksum.Sides sums = TableChecksum.ranged(tables, hash);
+    this.sourceSum = sums.source();
+    this.targetSum = sums.target();
     this.copier = copier;
     this.deleteExtra = deleteExtra;
     this.sourceIds = idsSql(tables.source().database(), tables.source().table(),
         tables.source().primaryKey());
     this.targetIds = idsSql(tables.target().database(), tables.target().table(),
         tables.target().primaryKey());
-    List<String> generated = columns.stream()
+    List<String> generated = tables.mapping().verified().stream()
         .filter(c -> !tables.mapping().columns().contains(c)).toList();
     this.unrepairable = generated.isEmpty() ? "is the source being updated?" : "is the source"
         + " being updated, or does the target compute its generated " + String.join(", ", generated)
@@ -110,8 +107,7 @@ public final class RangeVerifier {
           + unrepairable + "): source " + src + ", target " + dst);
     }
     String which = extra.size() + " target rows the source does not have (ids "
-        + extra.stream().limit(IDS_SHOWN).map(String::valueOf).collect(Collectors.joining(", "))
-        + (extra.size() > IDS_SHOWN ? ", ..." : "") + ")";
+        + IdRange.sample(extra) + ")";
     if (!deleteExtra) {
       return new RangeVerdict(Verdict.MISMATCH, src, dst, which
           + ": delete them, or set verify.delete_extra=true and retry the range");
